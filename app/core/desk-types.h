@@ -1,0 +1,83 @@
+/* desk-types.h
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* The enum nicks are the wire names of the server API, so that the codecs
+ * convert with g_enum_get_value_by_nick() and nothing else. */
+
+typedef enum
+{
+  DESK_TICKET_KIND_TICKET,
+  DESK_TICKET_KIND_CHAT,
+} DeskTicketKind;
+
+typedef enum
+{
+  DESK_CHANNEL_EMAIL,
+  DESK_CHANNEL_CHAT,
+  DESK_CHANNEL_PHONE,
+  DESK_CHANNEL_WEB,
+} DeskChannel;
+
+typedef enum
+{
+  DESK_TICKET_STATUS_NEW,
+  DESK_TICKET_STATUS_OPEN,
+  DESK_TICKET_STATUS_PENDING,
+  DESK_TICKET_STATUS_SOLVED,
+  DESK_TICKET_STATUS_CLOSED,
+} DeskTicketStatus;
+
+typedef enum
+{
+  DESK_PRIORITY_LOW,
+  DESK_PRIORITY_NORMAL,
+  DESK_PRIORITY_HIGH,
+  DESK_PRIORITY_URGENT,
+} DeskPriority;
+
+typedef enum
+{
+  DESK_VISIBILITY_PUBLIC,
+  DESK_VISIBILITY_INTERNAL,
+} DeskVisibility;
+
+typedef enum
+{
+  DESK_AUTHOR_CUSTOMER,
+  DESK_AUTHOR_AGENT,
+  DESK_AUTHOR_SYSTEM,
+} DeskAuthorType;
+
+typedef enum
+{
+  DESK_ROLE_AGENT,
+  DESK_ROLE_TRAINEE,
+  DESK_ROLE_LEAD,
+  DESK_ROLE_ADMIN,
+} DeskRole;
+
+typedef enum
+{
+  DESK_QUESTION_SINGLE,
+  DESK_QUESTION_MULTIPLE,
+  DESK_QUESTION_TRUE_FALSE, /*< nick=true_false >*/
+} DeskQuestionKind;
+
+typedef enum
+{
+  DESK_PRESENCE_ONLINE,
+  DESK_PRESENCE_AWAY,
+  DESK_PRESENCE_OFFLINE,
+} DeskPresence;
+
+G_END_DECLS

@@ -1,0 +1,103 @@
+/* desk-test-ui.c
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "desk-test-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "desk-test-ui.h"
+
+void
+desk_test_init (int *argc, char ***argv)
+{
+  const char *localedir = g_getenv ("AGENT_DESK_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+  adw_init ();
+}
+
+/* Runs the main context until nothing is pending, a few times over, so that
+ * idle handlers queued by handlers also run. */
+void
+desk_test_iterate (void)
+{
+  for (guint round = 0; round < 3; round++)
+    while (g_main_context_pending (NULL))
+      g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  gboolean *painted = user_data;
+
+  *painted = TRUE;
+}
+
+void
+desk_test_wait_for_draw (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean       painted = FALSE;
+  gulong         handler;
+  gint64         deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_mapped (widget));
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_true (painted);
+
+  desk_test_iterate ();
+}
+
+void
+desk_test_save_screenshot (GtkWidget *widget, const char *filename)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer     *renderer;
+  int              width = 0;
+  int              height = 0;
+
+  /* A widget whose allocation is pending snapshots to nothing: let the frame
+   * clock run until it has settled. */
+  for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      desk_test_wait_for_draw (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", filename, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot saved to %s", path);
+}
