@@ -61,7 +61,7 @@ test: deps $(BUILDDIR)/build.ninja $(ASAN_BUILDDIR)/build.ninja
 bench: deps $(BENCH_BUILDDIR)/build.ninja
 	meson compile -C $(BENCH_BUILDDIR)
 	@for bench in $(BENCH_BUILDDIR)/tests/bench/bench-*; do \
-	  [ -x "$$bench" ] || continue; \
+	  [ -f "$$bench" ] && [ -x "$$bench" ] || continue; \
 	  echo "# $$(basename $$bench)"; \
 	  GSETTINGS_SCHEMA_DIR=$(BENCH_BUILDDIR)/data GSETTINGS_BACKEND=memory \
 	    $(XVFB) dbus-run-session -- "$$bench" || exit 1; \
