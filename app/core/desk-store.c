@@ -1,0 +1,675 @@
+/* desk-store.c
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "desk-store"
+
+#include "config.h"
+
+#include "desk-json.h"
+#include "desk-store-private.h"
+
+struct _DeskStore
+{
+  GObject parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements; /* SQL text -> sqlite3_stmt */
+};
+
+G_DEFINE_FINAL_TYPE (DeskStore, desk_store, G_TYPE_OBJECT)
+
+/* One entry a schema version: migrations[i] takes a cache from version i to
+ * i + 1. Never edit a released entry; add one. */
+static const char *migrations[] = {
+  /* 1: the synced collections, cursors, the outbox and drafts */
+  "CREATE TABLE cursors (collection TEXT PRIMARY KEY, cursor TEXT NOT NULL);"
+  "CREATE TABLE tickets (id INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL, channel INTEGER NOT NULL, subject TEXT NOT NULL,"
+  "  status INTEGER NOT NULL, priority INTEGER NOT NULL, queue_id INTEGER NOT NULL,"
+  "  assignee_id INTEGER, requester_id INTEGER, requester_name TEXT, requester_email TEXT,"
+  "  requester_locale TEXT, tags TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL, first_response_due INTEGER, resolution_due INTEGER,"
+  "  first_responded_at INTEGER, solved_at INTEGER, last_message_at INTEGER,"
+  "  message_count INTEGER NOT NULL DEFAULT 0, csat INTEGER);"
+  "CREATE INDEX tickets_by_status ON tickets (status, first_response_due);"
+  "CREATE INDEX tickets_by_queue ON tickets (queue_id, status);"
+  "CREATE INDEX tickets_by_assignee ON tickets (assignee_id, status);"
+  "CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL,"
+  "  author_type INTEGER NOT NULL, author_id INTEGER, author_name TEXT NOT NULL,"
+  "  visibility INTEGER NOT NULL, body TEXT NOT NULL, body_html TEXT,"
+  "  created_at INTEGER NOT NULL, client_id TEXT, attachments TEXT);"
+  "CREATE INDEX messages_by_ticket ON messages (ticket_id, created_at);"
+  "CREATE TABLE articles (id INTEGER PRIMARY KEY, version INTEGER NOT NULL,"
+  "  title TEXT NOT NULL, body TEXT NOT NULL, category TEXT, tags TEXT, locale TEXT,"
+  "  updated_at INTEGER, url TEXT);"
+  "CREATE TABLE canned (id INTEGER PRIMARY KEY, title TEXT NOT NULL, shortcut TEXT,"
+  "  body TEXT NOT NULL, category TEXT, locale TEXT, owner_id INTEGER, updated_at INTEGER);"
+  "CREATE TABLE outbox (id INTEGER PRIMARY KEY, client_id TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL, ticket_id INTEGER, payload TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,"
+  "  error TEXT, created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE drafts (ticket_id INTEGER PRIMARY KEY, body TEXT NOT NULL,"
+  "  visibility INTEGER NOT NULL, updated_at INTEGER NOT NULL);",
+
+  /* 2: full-text search over the knowledge base and the inbox */
+  "CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, content='articles',"
+  "  content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+  "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');"
+  "CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN"
+  "  INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body); END;"
+  "CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN"
+  "  INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+  "  VALUES ('delete', old.id, old.title, old.body); END;"
+  "CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN"
+  "  INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+  "  VALUES ('delete', old.id, old.title, old.body);"
+  "  INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body); END;"
+  "CREATE VIRTUAL TABLE tickets_fts USING fts5 (subject, requester, content='',"
+  "  tokenize='unicode61 remove_diacritics 2');"
+  "INSERT INTO tickets_fts (rowid, subject, requester)"
+  "  SELECT id, subject, coalesce(requester_name, '') || ' ' || coalesce(requester_email, '')"
+  "  FROM tickets;"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content='messages', content_rowid='id',"
+  "  tokenize='unicode61 remove_diacritics 2');"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+  "CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END;"
+  "CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body); END;"
+  "CREATE TRIGGER messages_au AFTER UPDATE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+  "  INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END;",
+};
+
+static const char *collection_names[] = { "tickets", "messages", "articles", "canned" };
+
+guint
+_desk_store_get_n_migrations (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+static int
+user_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int           version = 0;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+static gboolean
+exec (sqlite3 *db, const char *sql, GError **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s",
+                   message ? message : sqlite3_errmsg (db));
+      sqlite3_free (message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Each step runs in its own transaction with its version bump, so an
+ * interrupted migration leaves the cache at the last complete version. */
+gboolean
+_desk_store_migrate (sqlite3 *db, int target_version, GError **error)
+{
+  int version = user_version (db);
+
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "The cache was written by a newer Agent Desk (schema %d)", version);
+      return FALSE;
+    }
+
+  for (; version < target_version; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (db, migrations[version], error) || !exec (db, bump, error))
+        {
+          exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!exec (db, "COMMIT", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+DeskStore *
+desk_store_new (const char *path, GError **error)
+{
+  g_autoptr (DeskStore) self = g_object_new (DESK_TYPE_STORE, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_mkdir_with_parents (dir, 0700);
+  self->path = g_strdup (path);
+
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+      SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not open the cache %s: %s", path,
+                   sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!exec (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", error) ||
+      !_desk_store_migrate (self->db, G_N_ELEMENTS (migrations), error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+desk_store_get_path (DeskStore *self)
+{
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+int
+desk_store_get_schema_version (DeskStore *self)
+{
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+
+  return user_version (self->db);
+}
+
+static sqlite3_stmt *
+prepare (DeskStore *self, const char *sql)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    g_error ("Invalid SQL statement %s: %s", sql, sqlite3_errmsg (self->db));
+
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static gboolean
+step_done (DeskStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s", sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static void
+bind_nullable (sqlite3_stmt *stmt, int column, gint64 value)
+{
+  if (value != 0)
+    sqlite3_bind_int64 (stmt, column, value);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int column, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+static gboolean
+delete_row (DeskStore *self, const char *sql, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql);
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+apply_ticket (DeskStore *self, DeskTicketRecord *ticket, GError **error)
+{
+  g_autofree char *tags = NULL;
+  g_autofree char *requester = NULL;
+  sqlite3_stmt    *stmt;
+
+  /* The contentless index needs the old values to delete a row. */
+  stmt = prepare (self, "INSERT INTO tickets_fts (tickets_fts, rowid, subject, requester)"
+                        " SELECT 'delete', id, subject, coalesce(requester_name, '') || ' ' ||"
+                        " coalesce(requester_email, '') FROM tickets WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, ticket->id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (ticket->deleted)
+    return delete_row (self, "DELETE FROM messages WHERE ticket_id = ?", ticket->id, error) &&
+           delete_row (self, "DELETE FROM tickets WHERE id = ?", ticket->id, error);
+
+  tags = ticket->tags ? g_strjoinv ("\n", ticket->tags) : g_strdup ("");
+  stmt = prepare (self,
+                  "INSERT OR REPLACE INTO tickets (id, version, kind, channel, subject, status,"
+                  " priority, queue_id, assignee_id, requester_id, requester_name,"
+                  " requester_email, requester_locale, tags, created_at, updated_at,"
+                  " first_response_due, resolution_due, first_responded_at, solved_at,"
+                  " last_message_at, message_count, csat) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                  " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)");
+  sqlite3_bind_int64 (stmt, 1, ticket->id);
+  sqlite3_bind_int64 (stmt, 2, ticket->version);
+  sqlite3_bind_int (stmt, 3, ticket->kind);
+  sqlite3_bind_int (stmt, 4, ticket->channel);
+  bind_text (stmt, 5, ticket->subject);
+  sqlite3_bind_int (stmt, 6, ticket->status);
+  sqlite3_bind_int (stmt, 7, ticket->priority);
+  sqlite3_bind_int64 (stmt, 8, ticket->queue_id);
+  bind_nullable (stmt, 9, ticket->assignee_id);
+  sqlite3_bind_int64 (stmt, 10, ticket->requester.id);
+  bind_text (stmt, 11, ticket->requester.name);
+  bind_text (stmt, 12, ticket->requester.email);
+  bind_text (stmt, 13, ticket->requester.locale);
+  bind_text (stmt, 14, tags);
+  sqlite3_bind_int64 (stmt, 15, ticket->created_at);
+  sqlite3_bind_int64 (stmt, 16, ticket->updated_at);
+  bind_nullable (stmt, 17, ticket->first_response_due);
+  bind_nullable (stmt, 18, ticket->resolution_due);
+  bind_nullable (stmt, 19, ticket->first_responded_at);
+  bind_nullable (stmt, 20, ticket->solved_at);
+  bind_nullable (stmt, 21, ticket->last_message_at);
+  sqlite3_bind_int64 (stmt, 22, ticket->message_count);
+  bind_nullable (stmt, 23, ticket->csat);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  requester = g_strdup_printf ("%s %s", ticket->requester.name ? ticket->requester.name : "",
+                               ticket->requester.email ? ticket->requester.email : "");
+  stmt = prepare (self, "INSERT INTO tickets_fts (rowid, subject, requester) VALUES (?, ?, ?)");
+  sqlite3_bind_int64 (stmt, 1, ticket->id);
+  bind_text (stmt, 2, ticket->subject);
+  bind_text (stmt, 3, requester);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+apply_message (DeskStore *self, DeskMessageRecord *message, GError **error)
+{
+  g_autofree char *attachments = NULL;
+  sqlite3_stmt    *stmt;
+
+  if (message->deleted)
+    return delete_row (self, "DELETE FROM messages WHERE id = ?", message->id, error);
+
+  if (message->attachments != NULL && message->attachments->len > 0)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < message->attachments->len; i++)
+        desk_attachment_record_to_json (g_ptr_array_index (message->attachments, i), builder);
+      json_builder_end_array (builder);
+      attachments = desk_json_builder_to_string (builder, NULL);
+    }
+
+  stmt = prepare (self, "INSERT OR REPLACE INTO messages (id, ticket_id, author_type, author_id,"
+                        " author_name, visibility, body, body_html, created_at, client_id,"
+                        " attachments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  sqlite3_bind_int64 (stmt, 1, message->id);
+  sqlite3_bind_int64 (stmt, 2, message->ticket_id);
+  sqlite3_bind_int (stmt, 3, message->author_type);
+  bind_nullable (stmt, 4, message->author_id);
+  bind_text (stmt, 5, message->author_name ? message->author_name : "");
+  sqlite3_bind_int (stmt, 6, message->visibility);
+  bind_text (stmt, 7, message->body ? message->body : "");
+  bind_text (stmt, 8, message->body_html);
+  sqlite3_bind_int64 (stmt, 9, message->created_at);
+  bind_text (stmt, 10, message->client_id);
+  bind_text (stmt, 11, attachments);
+
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+apply_article (DeskStore *self, DeskArticleRecord *article, GError **error)
+{
+  g_autofree char *tags = NULL;
+  sqlite3_stmt    *stmt;
+
+  if (article->deleted)
+    return delete_row (self, "DELETE FROM articles WHERE id = ?", article->id, error);
+
+  tags = article->tags ? g_strjoinv ("\n", article->tags) : NULL;
+  stmt = prepare (self, "INSERT OR REPLACE INTO articles (id, version, title, body, category,"
+                        " tags, locale, updated_at, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_bind_int64 (stmt, 1, article->id);
+  sqlite3_bind_int64 (stmt, 2, article->version);
+  bind_text (stmt, 3, article->title ? article->title : "");
+  bind_text (stmt, 4, article->body ? article->body : "");
+  bind_text (stmt, 5, article->category);
+  bind_text (stmt, 6, tags);
+  bind_text (stmt, 7, article->locale);
+  bind_nullable (stmt, 8, article->updated_at);
+  bind_text (stmt, 9, article->url);
+
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+apply_canned (DeskStore *self, DeskCannedRecord *canned, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (canned->deleted)
+    return delete_row (self, "DELETE FROM canned WHERE id = ?", canned->id, error);
+
+  stmt = prepare (self, "INSERT OR REPLACE INTO canned (id, title, shortcut, body, category,"
+                        " locale, owner_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_bind_int64 (stmt, 1, canned->id);
+  bind_text (stmt, 2, canned->title ? canned->title : "");
+  bind_text (stmt, 3, canned->shortcut);
+  bind_text (stmt, 4, canned->body ? canned->body : "");
+  bind_text (stmt, 5, canned->category);
+  bind_text (stmt, 6, canned->locale);
+  bind_nullable (stmt, 7, canned->owner_id);
+  bind_nullable (stmt, 8, canned->updated_at);
+
+  return step_done (self, stmt, error);
+}
+
+gboolean
+desk_store_apply_page (DeskStore          *self,
+                       DeskStoreCollection collection,
+                       GPtrArray          *records,
+                       const char         *next_cursor,
+                       GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+  g_return_val_if_fail (collection < G_N_ELEMENTS (collection_names), FALSE);
+
+  if (!exec (self->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      gpointer record = g_ptr_array_index (records, i);
+      gboolean ok = FALSE;
+
+      switch (collection)
+        {
+          case DESK_STORE_COLLECTION_TICKETS:
+            ok = apply_ticket (self, record, error);
+            break;
+          case DESK_STORE_COLLECTION_MESSAGES:
+            ok = apply_message (self, record, error);
+            break;
+          case DESK_STORE_COLLECTION_ARTICLES:
+            ok = apply_article (self, record, error);
+            break;
+          case DESK_STORE_COLLECTION_CANNED:
+            ok = apply_canned (self, record, error);
+            break;
+          default:
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown collection");
+            break;
+        }
+
+      if (!ok)
+        {
+          exec (self->db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+
+  if (next_cursor != NULL)
+    {
+      stmt = prepare (self, "INSERT OR REPLACE INTO cursors (collection, cursor) VALUES (?, ?)");
+      bind_text (stmt, 1, collection_names[collection]);
+      bind_text (stmt, 2, next_cursor);
+      if (!step_done (self, stmt, error))
+        {
+          exec (self->db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+
+  return exec (self->db, "COMMIT", error);
+}
+
+char *
+desk_store_dup_cursor (DeskStore *self, DeskStoreCollection collection)
+{
+  sqlite3_stmt *stmt;
+  char         *cursor = NULL;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+  g_return_val_if_fail (collection < G_N_ELEMENTS (collection_names), NULL);
+
+  stmt = prepare (self, "SELECT cursor FROM cursors WHERE collection = ?");
+  bind_text (stmt, 1, collection_names[collection]);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    cursor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return cursor;
+}
+
+gint64
+desk_store_count (DeskStore *self, DeskStoreCollection collection)
+{
+  static const char *counts[] = {
+    "SELECT COUNT(*) FROM tickets",
+    "SELECT COUNT(*) FROM messages",
+    "SELECT COUNT(*) FROM articles",
+    "SELECT COUNT(*) FROM canned",
+  };
+  sqlite3_stmt *stmt;
+  gint64        count;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+  g_return_val_if_fail (collection < G_N_ELEMENTS (counts), 0);
+
+  stmt = prepare (self, counts[collection]);
+  sqlite3_step (stmt);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return count;
+}
+
+DeskTicketRecord *
+desk_store_load_ticket (DeskStore *self, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) ticket = NULL;
+  sqlite3_stmt *stmt;
+  const char   *tags;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT id, version, kind, channel, subject, status, priority, queue_id,"
+                        " assignee_id, requester_id, requester_name, requester_email,"
+                        " requester_locale, tags, created_at, updated_at, first_response_due,"
+                        " resolution_due, first_responded_at, solved_at, last_message_at,"
+                        " message_count, csat FROM tickets WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  ticket = g_new0 (DeskTicketRecord, 1);
+  ticket->id = sqlite3_column_int64 (stmt, 0);
+  ticket->version = sqlite3_column_int64 (stmt, 1);
+  ticket->kind = sqlite3_column_int (stmt, 2);
+  ticket->channel = sqlite3_column_int (stmt, 3);
+  ticket->subject = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  ticket->status = sqlite3_column_int (stmt, 5);
+  ticket->priority = sqlite3_column_int (stmt, 6);
+  ticket->queue_id = sqlite3_column_int64 (stmt, 7);
+  ticket->assignee_id = sqlite3_column_int64 (stmt, 8);
+  ticket->requester.id = sqlite3_column_int64 (stmt, 9);
+  ticket->requester.name = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  ticket->requester.email = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+  ticket->requester.locale = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
+  tags = (const char *) sqlite3_column_text (stmt, 13);
+  ticket->tags = tags && *tags ? g_strsplit (tags, "\n", -1) : g_new0 (char *, 1);
+  ticket->created_at = sqlite3_column_int64 (stmt, 14);
+  ticket->updated_at = sqlite3_column_int64 (stmt, 15);
+  ticket->first_response_due = sqlite3_column_int64 (stmt, 16);
+  ticket->resolution_due = sqlite3_column_int64 (stmt, 17);
+  ticket->first_responded_at = sqlite3_column_int64 (stmt, 18);
+  ticket->solved_at = sqlite3_column_int64 (stmt, 19);
+  ticket->last_message_at = sqlite3_column_int64 (stmt, 20);
+  ticket->message_count = sqlite3_column_int64 (stmt, 21);
+  ticket->csat = sqlite3_column_int (stmt, 22);
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&ticket);
+}
+
+/* "reset 2fa" -> "reset"* "2fa"*: every word, as a prefix, all required. */
+char *
+_desk_store_fts_query (const char *text)
+{
+  g_autoptr (GString) query = g_string_new (NULL);
+  g_autofree char *folded = NULL;
+  g_auto (GStrv) words = NULL;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  folded = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+  for (char *p = folded; p && *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isalnum (c) && c != '_')
+        memset (p, ' ', g_utf8_next_char (p) - p);
+    }
+  words = g_strsplit (folded ? folded : "", " ", -1);
+
+  for (guint i = 0; words[i]; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_printf (query, "\"%s\"*", words[i]);
+    }
+
+  return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
+void
+desk_article_hit_free (DeskArticleHit *hit)
+{
+  if (hit == NULL)
+    return;
+
+  g_free (hit->title);
+  g_free (hit->snippet);
+  g_free (hit->category);
+  g_free (hit->locale);
+  g_free (hit);
+}
+
+GPtrArray *
+desk_store_search_articles (DeskStore *self, const char *text, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) hits =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_hit_free);
+  g_autofree char *query = _desk_store_fts_query (text);
+  sqlite3_stmt    *stmt;
+  int              rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  if (query == NULL)
+    return g_steal_pointer (&hits);
+
+  /* A title match counts ten times a body match. */
+  stmt = prepare (self, "SELECT a.id, a.title, snippet(articles_fts, 1, char(1), char(2), '…', 16),"
+                        " a.category, a.locale, bm25(articles_fts, 10.0, 1.0) AS rank"
+                        " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+                        " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?");
+  bind_text (stmt, 1, query);
+  sqlite3_bind_int (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DeskArticleHit *hit = g_new0 (DeskArticleHit, 1);
+
+      hit->id = sqlite3_column_int64 (stmt, 0);
+      hit->title = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      hit->snippet = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      hit->category = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      hit->locale = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      hit->rank = sqlite3_column_double (stmt, 5);
+      g_ptr_array_add (hits, hit);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Search failed: %s",
+                   sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
+  return g_steal_pointer (&hits);
+}
+
+static void
+desk_store_finalize (GObject *object)
+{
+  DeskStore *self = DESK_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (desk_store_parent_class)->finalize (object);
+}
+
+static void
+desk_store_class_init (DeskStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = desk_store_finalize;
+}
+
+static void
+desk_store_init (DeskStore *self)
+{
+  self->statements =
+      g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sqlite3_finalize);
+}
