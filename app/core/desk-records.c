@@ -144,7 +144,9 @@ desk_ticket_record_from_json (JsonNode *node, const char *path, GError **error)
       !desk_json_get_int (object, path, "csat", DESK_JSON_NULLABLE, &csat, error))
     return NULL;
 
-  if (csat < 0 || csat > 5)
+  /* null is "not rated"; a number must be a rating. */
+  if ((csat != 0 || !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "csat"))) &&
+      (csat < 1 || csat > 5))
     {
       g_autofree char *csat_path = desk_json_path (path, "csat");
 

@@ -130,13 +130,12 @@ read_page_params (Request *request, gint64 *since, gint64 *limit)
 
   if (limit_text != NULL)
     {
-      if (!g_ascii_string_to_signed (limit_text, 10, 1, G_MAXINT64, &value, NULL))
+      if (!g_ascii_string_to_signed (limit_text, 10, G_MININT64, G_MAXINT64, &value, NULL))
         {
-          _desk_server_send_error (request->msg, 400, "bad_request",
-                                   "limit: expected a positive integer");
+          _desk_server_send_error (request->msg, 400, "bad_request", "limit: expected an integer");
           return FALSE;
         }
-      *limit = MIN (value, DESK_SERVER_MAX_LIMIT);
+      *limit = CLAMP (value, 1, DESK_SERVER_MAX_LIMIT);
     }
 
   return TRUE;
@@ -212,7 +211,7 @@ user_to_json (sqlite3_stmt *stmt, JsonBuilder *builder)
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
   desk_json_add_string (builder, "name", (const char *) sqlite3_column_text (stmt, 1));
-  desk_json_add_string (builder, "email", (const char *) sqlite3_column_text (stmt, 2) ?: "");
+  desk_json_add_string (builder, "email", (const char *) sqlite3_column_text (stmt, 2));
   desk_json_add_string (builder, "role", (const char *) sqlite3_column_text (stmt, 3));
   queues = desk_json_parse ((const char *) sqlite3_column_text (stmt, 4), -1, NULL);
   json_builder_set_member_name (builder, "queue_ids");
@@ -683,8 +682,10 @@ _desk_server_post_message (DeskServer    *self,
   g_autofree char *author_key = NULL;
   gint64           now = g_get_real_time ();
 
-  author_key = g_strdup_printf ("%c%" G_GINT64_FORMAT,
-                                author_type == DESK_AUTHOR_CUSTOMER ? 'c' : 'u', author_id);
+  /* A client_id is unique per author and ticket. */
+  author_key =
+      g_strdup_printf ("%c%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                       author_type == DESK_AUTHOR_CUSTOMER ? 'c' : 'u', author_id, ticket_id);
   *existed = FALSE;
 
   /* The same client_id again is a retry: answer with what was stored. */
@@ -1245,6 +1246,73 @@ answer_is_correct (DeskQuestionRecord *question, JsonArray *chosen)
   return n_correct == n_chosen;
 }
 
+static DeskQuestionRecord *
+find_question (DeskQuizRecord *quiz, const char *key)
+{
+  for (guint i = 0; i < quiz->questions->len; i++)
+    {
+      DeskQuestionRecord *question = g_ptr_array_index (quiz->questions, i);
+      g_autofree char    *id = g_strdup_printf ("%" G_GINT64_FORMAT, question->id);
+
+      if (g_str_equal (id, key))
+        return question;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_choice_of (DeskQuestionRecord *question, JsonNode *element)
+{
+  if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64)
+    return FALSE;
+
+  for (guint i = 0; i < question->choices->len; i++)
+    if (((DeskChoiceRecord *) g_ptr_array_index (question->choices, i))->id ==
+        json_node_get_int (element))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+check_answers (Request *request, DeskQuizRecord *quiz, JsonObject *answers)
+{
+  g_autoptr (GList) members = json_object_get_members (answers);
+
+  for (GList *l = members; l; l = l->next)
+    {
+      const char         *key = l->data;
+      DeskQuestionRecord *question = find_question (quiz, key);
+      JsonNode           *chosen = json_object_get_member (answers, key);
+      JsonArray          *array;
+
+      if (question == NULL)
+        {
+          _desk_server_send_error (request->msg, 400, "bad_request",
+                                   "answers.%s: not a question of this quiz", key);
+          return FALSE;
+        }
+      if (!JSON_NODE_HOLDS_ARRAY (chosen))
+        {
+          _desk_server_send_error (request->msg, 400, "bad_request", "answers.%s: expected array",
+                                   key);
+          return FALSE;
+        }
+
+      array = json_node_get_array (chosen);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!is_choice_of (question, json_array_get_element (array, i)))
+          {
+            _desk_server_send_error (request->msg, 400, "bad_request",
+                                     "answers.%s[%u]: not a choice of this question", key, i);
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
 static void
 handle_attempt_post (Request *request, gint64 quiz_id)
 {
@@ -1281,6 +1349,10 @@ handle_attempt_post (Request *request, gint64 quiz_id)
       return;
     }
 
+  /* Every answer must name a question of this quiz and choices of it. */
+  if (!check_answers (request, quiz, answers))
+    return;
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
@@ -1292,17 +1364,7 @@ handle_attempt_post (Request *request, gint64 quiz_id)
       gboolean            correct;
 
       if (json_object_has_member (answers, key))
-        {
-          g_autoptr (GArray) ids = NULL;
-
-          /* Validates the shape: an array of choice ids. */
-          if (!desk_json_get_ids (answers, "answers", key, DESK_JSON_REQUIRED, &ids, &error))
-            {
-              bad_field (request->msg, error);
-              return;
-            }
-          chosen = json_object_get_array_member (answers, key);
-        }
+        chosen = json_object_get_array_member (answers, key);
 
       correct = answer_is_correct (question, chosen);
       n_correct += correct;
@@ -1434,9 +1496,10 @@ handle_metrics (Request *request)
 /* Dispatch */
 
 static void
-method_not_allowed (SoupServerMessage *msg)
+method_not_allowed (SoupServerMessage *msg, const char *allowed)
 {
-  _desk_server_send_error (msg, 405, "method_not_allowed", "Method not allowed here");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+  _desk_server_send_error (msg, 405, "method_not_allowed", "Use %s here", allowed);
 }
 
 void
@@ -1454,13 +1517,13 @@ _desk_server_api_handle (DeskServer        *self,
   gboolean    post = g_str_equal (method, "POST");
 
   if (n == 1 && g_str_equal (first, "me"))
-    get ? handle_me (&request) : method_not_allowed (msg);
+    get ? handle_me (&request) : method_not_allowed (msg, "GET");
   else if (n == 1 && g_str_equal (first, "queues"))
-    get ? handle_queues (&request) : method_not_allowed (msg);
+    get ? handle_queues (&request) : method_not_allowed (msg, "GET");
   else if (n == 1 && g_str_equal (first, "agents"))
-    get ? handle_agents (&request) : method_not_allowed (msg);
+    get ? handle_agents (&request) : method_not_allowed (msg, "GET");
   else if (n == 1 && g_str_equal (first, "tickets"))
-    get ? handle_ticket_page (&request) : method_not_allowed (msg);
+    get ? handle_ticket_page (&request) : method_not_allowed (msg, "GET");
   else if (n == 2 && g_str_equal (first, "tickets"))
     {
       gint64 id = parse_id (segments[1]);
@@ -1472,7 +1535,7 @@ _desk_server_api_handle (DeskServer        *self,
       else if (g_str_equal (method, "DELETE"))
         handle_ticket_delete (&request, id);
       else
-        method_not_allowed (msg);
+        method_not_allowed (msg, "GET, PATCH, DELETE");
     }
   else if (n == 3 && g_str_equal (first, "tickets"))
     {
@@ -1481,41 +1544,42 @@ _desk_server_api_handle (DeskServer        *self,
       if (g_str_equal (segments[2], "messages"))
         get    ? handle_conversation (&request, id)
         : post ? handle_message_post (&request, id)
-               : method_not_allowed (msg);
+               : method_not_allowed (msg, "GET, POST");
       else if (g_str_equal (segments[2], "typing"))
-        post ? handle_typing (&request, id) : method_not_allowed (msg);
+        post ? handle_typing (&request, id) : method_not_allowed (msg, "POST");
       else if (g_str_equal (segments[2], "viewing"))
-        post ? handle_viewing (&request, id) : method_not_allowed (msg);
+        post ? handle_viewing (&request, id) : method_not_allowed (msg, "POST");
       else
         _desk_server_send_error (msg, 404, "not_found", "No such endpoint");
     }
   else if (n == 1 && g_str_equal (first, "messages"))
-    get ? handle_message_page (&request) : method_not_allowed (msg);
+    get ? handle_message_page (&request) : method_not_allowed (msg, "GET");
   else if (n == 1 && g_str_equal (first, "uploads"))
-    post ? handle_upload (&request) : method_not_allowed (msg);
+    post ? handle_upload (&request) : method_not_allowed (msg, "POST");
   else if (n == 2 && g_str_equal (first, "attachments"))
-    get ? handle_attachment (&request, parse_id (segments[1])) : method_not_allowed (msg);
+    get ? handle_attachment (&request, parse_id (segments[1])) : method_not_allowed (msg, "GET");
   else if (n == 2 && g_str_equal (first, "kb") && g_str_equal (segments[1], "articles"))
-    get ? handle_article_page (&request) : method_not_allowed (msg);
+    get ? handle_article_page (&request) : method_not_allowed (msg, "GET");
   else if (n == 1 && g_str_equal (first, "canned-replies"))
     get    ? handle_canned_page (&request)
     : post ? handle_canned_write (&request, method, 0)
-           : method_not_allowed (msg);
+           : method_not_allowed (msg, "GET, POST");
   else if (n == 2 && g_str_equal (first, "canned-replies"))
     {
       if (g_str_equal (method, "PATCH") || g_str_equal (method, "DELETE"))
         handle_canned_write (&request, method, parse_id (segments[1]));
       else
-        method_not_allowed (msg);
+        method_not_allowed (msg, "PATCH, DELETE");
     }
   else if (n == 1 && g_str_equal (first, "quizzes"))
-    get ? handle_quizzes (&request) : method_not_allowed (msg);
+    get ? handle_quizzes (&request) : method_not_allowed (msg, "GET");
   else if (n == 3 && g_str_equal (first, "quizzes") && g_str_equal (segments[2], "attempts"))
-    post ? handle_attempt_post (&request, parse_id (segments[1])) : method_not_allowed (msg);
+    post ? handle_attempt_post (&request, parse_id (segments[1]))
+         : method_not_allowed (msg, "POST");
   else if (n == 1 && g_str_equal (first, "quiz-attempts"))
-    get ? handle_attempts (&request) : method_not_allowed (msg);
+    get ? handle_attempts (&request) : method_not_allowed (msg, "GET");
   else if (n == 1 && g_str_equal (first, "metrics"))
-    get ? handle_metrics (&request) : method_not_allowed (msg);
+    get ? handle_metrics (&request) : method_not_allowed (msg, "GET");
   else
     _desk_server_send_error (msg, 404, "not_found", "No such endpoint");
 }

@@ -74,9 +74,18 @@ _desk_server_events_early (DeskServer *self, SoupServerMessage *msg)
 {
   g_autoptr (DeskCaller) caller = lookup_caller (self, msg);
 
+  const char *upgrade =
+      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Upgrade");
+
   if (caller == NULL || caller->chat_id != 0)
     {
       _desk_server_send_error (msg, 401, "unauthorized", "A valid bearer token is required");
+      return FALSE;
+    }
+  if (upgrade == NULL || g_ascii_strcasecmp (upgrade, "websocket") != 0)
+    {
+      _desk_server_send_error (msg, 400, "bad_request",
+                               "This is a WebSocket endpoint: connect with an Upgrade request");
       return FALSE;
     }
 

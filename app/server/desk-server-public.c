@@ -300,7 +300,7 @@ _desk_server_public_handle (DeskServer        *self,
     }
 
   customer = token ? _desk_server_lookup_token (self, token) : NULL;
-  if (customer == NULL)
+  if (customer == NULL || customer->chat_id == 0)
     {
       _desk_server_send_error (msg, 401, "unauthorized", "The chat's customer token is required");
       return;

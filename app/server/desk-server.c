@@ -254,7 +254,10 @@ desk_server_listen (DeskServer *self, const char *address, guint port, GError **
   if (self->soup == NULL)
     {
       self->soup = soup_server_new ("server-header", "agent-desk-server/" PACKAGE_VERSION, NULL);
+      /* libsoup runs the most specific handler only: the event stream needs its own. */
       soup_server_add_early_handler (self->soup, NULL, desk_server_early_cb, self, NULL);
+      soup_server_add_early_handler (self->soup, "/api/v1/events", desk_server_early_cb, self,
+                                     NULL);
       _desk_server_events_init (self);
       soup_server_add_handler (self->soup, NULL, desk_server_api_cb, self, NULL);
     }
