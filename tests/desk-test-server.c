@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "desk-json.h"
+#include "desk-server-private.h"
 #include "desk-test-server.h"
 
 struct _DeskTestServer
@@ -302,6 +303,44 @@ desk_test_server_invoke (DeskTestServer *self, DeskTestServerFunc func, gpointer
   while (!invocation.done)
     g_cond_wait (&self->cond, &self->mutex);
   g_mutex_unlock (&self->mutex);
+}
+
+static void
+go_offline_cb (DeskServer *server, gpointer user_data)
+{
+  desk_server_disconnect (server);
+}
+
+static void
+go_online_cb (DeskServer *server, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!desk_server_listen (server, "127.0.0.1", GPOINTER_TO_UINT (user_data), &error))
+    g_error ("Could not listen again: %s", error->message);
+}
+
+/* Stops answering (connections are refused) or starts again on the same
+ * port, with the same data: a server that went down and came back. */
+void
+desk_test_server_set_online (DeskTestServer *self, gboolean online)
+{
+  g_autoptr (GUri) uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+
+  desk_test_server_invoke (self, online ? go_online_cb : go_offline_cb,
+                           GUINT_TO_POINTER (g_uri_get_port (uri)));
+}
+
+static void
+drop_responses_cb (DeskServer *server, gpointer user_data)
+{
+  _desk_server_drop_responses (server, GPOINTER_TO_UINT (user_data));
+}
+
+void
+desk_test_server_drop_responses (DeskTestServer *self, guint count)
+{
+  desk_test_server_invoke (self, drop_responses_cb, GUINT_TO_POINTER (count));
 }
 
 typedef struct

@@ -39,6 +39,8 @@ SoupSession *desk_test_server_get_session (DeskTestServer *self);
 void desk_test_server_invoke (DeskTestServer *self, DeskTestServerFunc func, gpointer user_data);
 void
 desk_test_server_set_rate_limit (DeskTestServer *self, double requests_per_second, guint burst);
+void desk_test_server_set_online (DeskTestServer *self, gboolean online);
+void desk_test_server_drop_responses (DeskTestServer *self, guint count);
 void desk_test_server_seed_synthetic (DeskTestServer *self, guint n_tickets, guint n_messages);
 
 /* Synchronous requests from the test thread. @path starts with "/api/v1/";

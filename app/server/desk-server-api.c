@@ -143,12 +143,15 @@ read_page_params (Request *request, gint64 *since, gint64 *limit)
 
 /* Runs @stmt, whose rows are (seq, doc), bound to fetch limit + 1 rows. */
 static void
-send_page (Request *request, sqlite3_stmt *stmt, gint64 since, gint64 limit)
+send_page (
+    Request *request, sqlite3_stmt *stmt, const char *max_seq_sql, gint64 since, gint64 limit)
 {
-  GString *json = g_string_sized_new (4096);
-  gint64   last = since;
-  gint64   count = 0;
-  gboolean more = FALSE;
+  sqlite3_stmt *max_stmt;
+  gint64        remaining = 0;
+  GString      *json = g_string_sized_new (4096);
+  gint64        last = since;
+  gint64        count = 0;
+  gboolean      more = FALSE;
 
   g_string_append (json, "{\"items\":[");
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -167,8 +170,19 @@ send_page (Request *request, sqlite3_stmt *stmt, gint64 since, gint64 limit)
     }
   sqlite3_reset (stmt);
 
-  g_string_append_printf (json, "],\"next\":\"c%" G_GINT64_FORMAT "\",\"more\":%s}", last,
-                          more ? "true" : "false");
+  /* An upper bound of what is left (other queues' rows count too): enough
+   * for a progress bar. */
+  if (more)
+    {
+      max_stmt = _desk_server_prepare (request->server, max_seq_sql);
+      if (sqlite3_step (max_stmt) == SQLITE_ROW)
+        remaining = MAX (0, sqlite3_column_int64 (max_stmt, 0) - last);
+      sqlite3_reset (max_stmt);
+    }
+
+  g_string_append_printf (
+      json, "],\"next\":\"c%" G_GINT64_FORMAT "\",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT "}",
+      last, more ? "true" : "false", remaining);
   _desk_server_send_json (request->msg, 200, g_string_free (json, FALSE));
 }
 
@@ -299,7 +313,7 @@ handle_ticket_page (Request *request)
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit + 1);
 
-  send_page (request, stmt, since, limit);
+  send_page (request, stmt, "SELECT MAX(seq) FROM tickets", since, limit);
 }
 
 /* Loads a ticket the caller may see, or answers 404. */
@@ -536,11 +550,17 @@ handle_ticket_delete (Request *request, gint64 ticket_id)
   ticket->deleted = TRUE;
   ticket->version++;
   ticket->updated_at = g_get_real_time ();
-  if (!_desk_server_save_ticket (request->server, ticket, FALSE, &error))
+
+  /* Its messages go with it: each becomes a tombstone in the messages feed. */
+  _desk_server_begin (request->server);
+  if (!_desk_server_save_ticket (request->server, ticket, FALSE, &error) ||
+      !_desk_server_tombstone_messages (request->server, ticket->id, ticket->updated_at, &error))
     {
+      _desk_server_rollback (request->server);
       _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
       return;
     }
+  _desk_server_commit (request->server);
 
   _desk_server_emit (request->server, "ticket.updated", ticket->id, ticket->id, ticket->queue_id,
                      ticket->version, NULL);
@@ -574,7 +594,7 @@ handle_message_page (Request *request)
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit + 1);
 
-  send_page (request, stmt, since, limit);
+  send_page (request, stmt, "SELECT MAX(seq) FROM messages", since, limit);
 }
 
 static void
@@ -1069,7 +1089,7 @@ handle_article_page (Request *request)
       request->server, "SELECT seq, doc FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2");
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit + 1);
-  send_page (request, stmt, since, limit);
+  send_page (request, stmt, "SELECT MAX(seq) FROM articles", since, limit);
 }
 
 static void
@@ -1088,7 +1108,7 @@ handle_canned_page (Request *request)
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit + 1);
   sqlite3_bind_int64 (stmt, 3, request->caller->user_id);
-  send_page (request, stmt, since, limit);
+  send_page (request, stmt, "SELECT MAX(seq) FROM canned", since, limit);
 }
 
 static DeskCannedRecord *

@@ -184,17 +184,27 @@ ping_cb (gpointer user_data)
 }
 
 void
+_desk_server_events_init_ping (DeskServer *self)
+{
+  g_autoptr (GSource) source = g_timeout_source_new_seconds (PING_INTERVAL_SECONDS);
+
+  /* On the context the server runs on, which may be a thread's own. */
+  g_source_set_callback (source, ping_cb, self, NULL);
+  self->ping_source = g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+void
 _desk_server_events_init (DeskServer *self)
 {
   soup_server_add_websocket_handler (self->soup, "/api/v1/events", NULL, NULL, websocket_cb, self,
                                      NULL);
-  self->ping_source = g_timeout_add_seconds (PING_INTERVAL_SECONDS, ping_cb, self);
+  _desk_server_events_init_ping (self);
 }
 
 void
 _desk_server_events_shutdown (DeskServer *self)
 {
-  g_clear_handle_id (&self->ping_source, g_source_remove);
+  _desk_server_remove_source (&self->ping_source);
 
   while (self->sockets != NULL)
     {

@@ -43,12 +43,20 @@ struct _DeskServer
   double rate_per_second;
   double rate_burst;
 
+  guint drop_responses; /* test hook: apply the next POSTs, lose their answers */
+
   guint ping_source;
   guint simulator_source;
 };
 
 #define DESK_SERVER_MAX_UPLOAD (10 * 1024 * 1024)
 #define DESK_SERVER_MAX_LIMIT 500
+
+/* Fault injection for the client tests: the next @count POSTs are applied
+ * but their responses are lost (the connection is closed instead). */
+void _desk_server_drop_responses (DeskServer *self, guint count);
+
+void _desk_server_remove_source (guint *source_id);
 
 /* Storage (desk-server-store.c) */
 gboolean      _desk_server_store_open (DeskServer *self, GError **error);
@@ -90,6 +98,11 @@ gboolean    _desk_caller_sees_queue (const DeskCaller *caller, gint64 queue_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskCaller, _desk_caller_free)
 
+gboolean _desk_server_tombstone_messages (DeskServer *self,
+                                          gint64      ticket_id,
+                                          gint64      deleted_at,
+                                          GError    **error);
+
 /* Request handling (desk-server-api.c) */
 void _desk_server_api_handle (DeskServer        *self,
                               SoupServerMessage *msg,
@@ -112,6 +125,7 @@ void _desk_server_viewers_to_json (DeskServer *self, gint64 ticket_id, JsonBuild
 
 /* Events (desk-server-events.c) */
 void     _desk_server_events_init (DeskServer *self);
+void     _desk_server_events_init_ping (DeskServer *self);
 void     _desk_server_events_shutdown (DeskServer *self);
 void     _desk_server_emit (DeskServer *self,
                             const char *type,

@@ -145,7 +145,7 @@ desk_server_start_simulator (DeskServer *self, double chats_per_minute)
   g_return_if_fail (DESK_IS_SERVER (self));
   g_return_if_fail (chats_per_minute > 0);
 
-  g_clear_handle_id (&self->simulator_source, g_source_remove);
+  _desk_server_remove_source (&self->simulator_source);
 
   simulator = g_new0 (Simulator, 1);
   simulator->server = self;
@@ -153,6 +153,10 @@ desk_server_start_simulator (DeskServer *self, double chats_per_minute)
   simulator->chats_per_tick = chats_per_minute * TICK_SECONDS / 60.0;
   simulator->pending = 1; /* one chat right away */
 
-  self->simulator_source = g_timeout_add_seconds_full (
-      G_PRIORITY_DEFAULT, TICK_SECONDS, simulator_tick_cb, simulator, simulator_free);
+  {
+    g_autoptr (GSource) source = g_timeout_source_new_seconds (TICK_SECONDS);
+
+    g_source_set_callback (source, simulator_tick_cb, simulator, simulator_free);
+    self->simulator_source = g_source_attach (source, g_main_context_get_thread_default ());
+  }
 }

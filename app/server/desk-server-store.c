@@ -297,6 +297,43 @@ _desk_server_insert_message (DeskServer        *self,
 }
 
 gboolean
+_desk_server_tombstone_messages (DeskServer *self,
+                                 gint64      ticket_id,
+                                 gint64      deleted_at,
+                                 GError    **error)
+{
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  stmt = _desk_server_prepare (self, "SELECT id FROM messages WHERE ticket_id = ? ORDER BY id");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      DeskMessageRecord tombstone = { .id = g_array_index (ids, gint64, i),
+                                      .deleted = TRUE,
+                                      .updated_at = deleted_at };
+      g_autofree char  *doc =
+          _desk_server_record_to_string (&tombstone, (gpointer) desk_message_record_to_json);
+
+      stmt = _desk_server_prepare (self, "UPDATE messages SET doc = ?1, seq = (SELECT"
+                                         " COALESCE(MAX(seq), 0) + 1 FROM messages) WHERE id = ?2");
+      sqlite3_bind_text (stmt, 1, doc, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, tombstone.id);
+      if (!_desk_server_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
 _desk_server_save_article (DeskServer *self, DeskArticleRecord *article, GError **error)
 {
   g_autofree char *doc = NULL;

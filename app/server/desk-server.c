@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <sys/socket.h>
 
 #include "desk-json.h"
 #include "desk-server-private.h"
@@ -188,6 +189,37 @@ desk_server_api_cb (SoupServer        *server,
     }
 
   _desk_server_api_handle (self, msg, caller, method, segments, query);
+
+  if (self->drop_responses > 0 && g_str_equal (method, "POST") &&
+      SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)))
+    {
+      g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      self->drop_responses--;
+      g_io_stream_close (stream, NULL, NULL);
+    }
+}
+
+/* Sources live on the server's (thread-default) context, which
+ * g_source_remove() would not search. */
+void
+_desk_server_remove_source (guint *source_id)
+{
+  GSource *source;
+
+  if (*source_id == 0)
+    return;
+
+  source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), *source_id);
+  if (source != NULL)
+    g_source_destroy (source);
+  *source_id = 0;
+}
+
+void
+_desk_server_drop_responses (DeskServer *self, guint count)
+{
+  self->drop_responses = count;
 }
 
 /* Runs once the headers are in, before the body is read: refuses a body
@@ -240,6 +272,7 @@ desk_server_listen (DeskServer *self, const char *address, guint port, GError **
 {
   g_autoptr (GInetAddress) inet = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
+  g_autoptr (GSocket) socket = NULL;
 
   g_return_val_if_fail (DESK_IS_SERVER (self), FALSE);
 
@@ -261,9 +294,22 @@ desk_server_listen (DeskServer *self, const char *address, guint port, GError **
       _desk_server_events_init (self);
       soup_server_add_handler (self->soup, NULL, desk_server_api_cb, self, NULL);
     }
+  else if (self->ping_source == 0)
+    _desk_server_events_init_ping (self);
 
   socket_address = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, socket_address, 0, error);
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+
+  /* GSocket's default backlog of 10 drops connections when a team's
+   * clients all reconnect at once. */
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+
+  return soup_server_listen_socket (self->soup, socket, 0, error);
 }
 
 void
@@ -272,7 +318,7 @@ desk_server_disconnect (DeskServer *self)
   g_return_if_fail (DESK_IS_SERVER (self));
 
   _desk_server_events_shutdown (self);
-  g_clear_handle_id (&self->simulator_source, g_source_remove);
+  _desk_server_remove_source (&self->simulator_source);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
 }
