@@ -328,6 +328,10 @@ send_attempt (GTask *task)
       return;
     }
 
+  /* Safe to repeat, so libsoup may send it on a kept-alive connection. */
+  if (request->flags & DESK_REQUEST_RETRY)
+    soup_message_add_flags (request->message, SOUP_MESSAGE_IDEMPOTENT);
+
   headers = soup_message_get_request_headers (request->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (self->authorization != NULL)

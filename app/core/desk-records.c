@@ -854,7 +854,8 @@ desk_page_from_json (JsonNode            *node,
 
   if (!(items = desk_json_get_array (object, NULL, "items", REQ, error)) ||
       !desk_json_get_string (object, NULL, "next", NULL_OK, &page->next, error) ||
-      !desk_json_get_bool (object, NULL, "more", OPT, &page->more, error))
+      !desk_json_get_bool (object, NULL, "more", OPT, &page->more, error) ||
+      !desk_json_get_int (object, NULL, "remaining", NULL_OK, &page->remaining, error))
     return NULL;
 
   page->items = desk_records_from_json_array (items, "items", decode_item, free_item, error);

@@ -161,6 +161,7 @@ typedef struct
   GPtrArray *items;
   char      *next;
   gboolean   more;
+  gint64     remaining; /* an estimate, 0 when the server does not say */
 } DeskPage;
 
 typedef gpointer (*DeskRecordDecodeFunc) (JsonNode *node, const char *path, GError **error);

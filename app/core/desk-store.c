@@ -647,6 +647,193 @@ desk_store_search_articles (DeskStore *self, const char *text, guint limit, GErr
   return g_steal_pointer (&hits);
 }
 
+/* Outbox */
+
+void
+desk_outbox_item_free (DeskOutboxItem *item)
+{
+  if (item == NULL)
+    return;
+
+  g_free (item->client_id);
+  g_free (item->kind);
+  g_free (item->payload);
+  g_free (item->state);
+  g_free (item->error);
+  g_free (item);
+}
+
+gint64
+desk_store_outbox_add (
+    DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error)
+{
+  g_autofree char *client_id = g_uuid_string_random ();
+  sqlite3_stmt    *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+
+  stmt = prepare (self, "INSERT INTO outbox (client_id, kind, ticket_id, payload, created_at)"
+                        " VALUES (?, ?, ?, ?, ?)");
+  bind_text (stmt, 1, client_id);
+  bind_text (stmt, 2, kind);
+  bind_nullable (stmt, 3, ticket_id);
+  bind_text (stmt, 4, payload);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+  if (!step_done (self, stmt, error))
+    return 0;
+
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+static DeskOutboxItem *
+outbox_item_from_row (sqlite3_stmt *stmt)
+{
+  DeskOutboxItem *item = g_new0 (DeskOutboxItem, 1);
+
+  item->id = sqlite3_column_int64 (stmt, 0);
+  item->client_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  item->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  item->ticket_id = sqlite3_column_int64 (stmt, 3);
+  item->payload = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  item->state = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  item->attempts = sqlite3_column_int (stmt, 6);
+  item->error = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  item->next_attempt_at = sqlite3_column_int64 (stmt, 8);
+
+  return item;
+}
+
+#define OUTBOX_COLUMNS                                                                             \
+  "id, client_id, kind, ticket_id, payload, state, attempts, error, next_attempt_at"
+
+GPtrArray *
+desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now)
+{
+  GPtrArray    *items = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_outbox_item_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  /* In the order they were made: a reply is not overtaken by the next one. */
+  if (only_due)
+    {
+      stmt = prepare (self, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state IN ('queued',"
+                            " 'sending') AND next_attempt_at <= ? ORDER BY id");
+      sqlite3_bind_int64 (stmt, 1, now);
+    }
+  else
+    stmt = prepare (self, "SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id");
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (items, outbox_item_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  return items;
+}
+
+DeskOutboxItem *
+desk_store_outbox_get (DeskStore *self, gint64 id)
+{
+  DeskOutboxItem *item = NULL;
+  sqlite3_stmt   *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    item = outbox_item_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  return item;
+}
+
+gboolean
+desk_store_outbox_update (DeskStore  *self,
+                          gint64      id,
+                          const char *state,
+                          guint       attempts,
+                          const char *error_text,
+                          gint64      next_attempt_at,
+                          GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  stmt = prepare (self, "UPDATE outbox SET state = ?, attempts = ?, error = ?,"
+                        " next_attempt_at = ? WHERE id = ?");
+  bind_text (stmt, 1, state);
+  sqlite3_bind_int (stmt, 2, attempts);
+  bind_text (stmt, 3, error_text);
+  sqlite3_bind_int64 (stmt, 4, next_attempt_at);
+  sqlite3_bind_int64 (stmt, 5, id);
+
+  return step_done (self, stmt, error);
+}
+
+/* When the next waiting item is due, or 0 when nothing waits. */
+gint64
+desk_store_outbox_next_due (DeskStore *self)
+{
+  sqlite3_stmt *stmt;
+  gint64        due = 0;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+
+  stmt = prepare (self, "SELECT MIN(next_attempt_at), COUNT(*) FROM outbox"
+                        " WHERE state IN ('queued', 'sending')");
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 1) > 0)
+    due = MAX (1, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return due;
+}
+
+/* Drafts */
+
+gboolean
+desk_store_save_draft (
+    DeskStore *self, gint64 ticket_id, const char *body, DeskVisibility visibility, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  if (body == NULL || *body == '\0')
+    return delete_row (self, "DELETE FROM drafts WHERE ticket_id = ?", ticket_id, error);
+
+  stmt = prepare (self, "INSERT OR REPLACE INTO drafts (ticket_id, body, visibility, updated_at)"
+                        " VALUES (?, ?, ?, ?)");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  bind_text (stmt, 2, body);
+  sqlite3_bind_int (stmt, 3, visibility);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+
+  return step_done (self, stmt, error);
+}
+
+char *
+desk_store_dup_draft (DeskStore *self, gint64 ticket_id, DeskVisibility *visibility)
+{
+  sqlite3_stmt *stmt;
+  char         *body = NULL;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT body, visibility FROM drafts WHERE ticket_id = ?");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      body = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (visibility != NULL)
+        *visibility = sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  return body;
+}
+
 static void
 desk_store_finalize (GObject *object)
 {

@@ -39,6 +39,20 @@ typedef struct
   double rank;
 } DeskArticleHit;
 
+/* A change waiting to reach the server (see DeskOutbox). */
+typedef struct
+{
+  gint64 id;
+  char  *client_id;
+  char  *kind;
+  gint64 ticket_id;
+  char  *payload;
+  char  *state; /* queued, sending, sent, failed */
+  guint  attempts;
+  char  *error;
+  gint64 next_attempt_at;
+} DeskOutboxItem;
+
 DeskStore  *desk_store_new (const char *path, GError **error);
 int         desk_store_get_schema_version (DeskStore *self);
 const char *desk_store_get_path (DeskStore *self);
@@ -57,6 +71,25 @@ GPtrArray      *
 desk_store_search_articles (DeskStore *self, const char *text, guint limit, GError **error);
 void desk_article_hit_free (DeskArticleHit *hit);
 
+gint64 desk_store_outbox_add (
+    DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error);
+GPtrArray      *desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now);
+DeskOutboxItem *desk_store_outbox_get (DeskStore *self, gint64 id);
+gboolean        desk_store_outbox_update (DeskStore  *self,
+                                          gint64      id,
+                                          const char *state,
+                                          guint       attempts,
+                                          const char *error_text,
+                                          gint64      next_attempt_at,
+                                          GError    **error);
+gint64          desk_store_outbox_next_due (DeskStore *self);
+void            desk_outbox_item_free (DeskOutboxItem *item);
+
+gboolean desk_store_save_draft (
+    DeskStore *self, gint64 ticket_id, const char *body, DeskVisibility visibility, GError **error);
+char *desk_store_dup_draft (DeskStore *self, gint64 ticket_id, DeskVisibility *visibility);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskArticleHit, desk_article_hit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskOutboxItem, desk_outbox_item_free)
 
 G_END_DECLS
