@@ -23,6 +23,14 @@ struct _DeskStore
 
 G_DEFINE_FINAL_TYPE (DeskStore, desk_store, G_TYPE_OBJECT)
 
+enum
+{
+  TICKETS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* One entry a schema version: migrations[i] takes a cache from version i to
  * i + 1. Never edit a released entry; add one. */
 static const char *migrations[] = {
@@ -461,7 +469,19 @@ desk_store_apply_page (DeskStore          *self,
         }
     }
 
-  return exec (self->db, "COMMIT", error);
+  if (!exec (self->db, "COMMIT", error))
+    return FALSE;
+
+  if (collection == DESK_STORE_COLLECTION_TICKETS && records != NULL && records->len > 0)
+    {
+      g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), records->len);
+
+      for (guint i = 0; i < records->len; i++)
+        g_array_append_val (ids, ((DeskTicketRecord *) g_ptr_array_index (records, i))->id);
+      g_signal_emit (self, signals[TICKETS_CHANGED], 0, ids);
+    }
+
+  return TRUE;
 }
 
 char *
@@ -645,6 +665,182 @@ desk_store_search_articles (DeskStore *self, const char *text, guint limit, GErr
     }
 
   return g_steal_pointer (&hits);
+}
+
+/* Inbox views */
+
+static void
+append_filter (GString *sql, const DeskInboxFilter *filter)
+{
+  g_string_append (sql, " WHERE 1");
+
+  if (filter->queue_id > 0)
+    g_string_append (sql, " AND queue_id = :queue");
+  if (filter->status_mask != 0)
+    {
+      gboolean first = TRUE;
+
+      g_string_append (sql, " AND status IN (");
+      for (int status = DESK_TICKET_STATUS_NEW; status <= DESK_TICKET_STATUS_CLOSED; status++)
+        if (filter->status_mask & (1u << status))
+          {
+            g_string_append_printf (sql, "%s%d", first ? "" : ", ", status);
+            first = FALSE;
+          }
+      g_string_append_c (sql, ')');
+    }
+  if (filter->assignee_id == DESK_ASSIGNEE_NOBODY)
+    g_string_append (sql, " AND assignee_id IS NULL");
+  else if (filter->assignee_id > 0)
+    g_string_append (sql, " AND assignee_id = :assignee");
+  if (filter->channel >= 0)
+    g_string_append (sql, " AND channel = :channel");
+  if (filter->kind >= 0)
+    g_string_append (sql, " AND kind = :kind");
+  if (filter->tag != NULL)
+    g_string_append (sql, " AND instr(char(10) || tags || char(10), char(10) || :tag || char(10))");
+  if (filter->search != NULL)
+    g_string_append (sql,
+                     " AND id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search"
+                     " UNION SELECT m.ticket_id FROM messages_fts f JOIN messages m"
+                     " ON m.id = f.rowid WHERE messages_fts MATCH :search)");
+}
+
+static void
+bind_filter (sqlite3_stmt *stmt, const DeskInboxFilter *filter, const char *search_query)
+{
+  int index;
+
+  if ((index = sqlite3_bind_parameter_index (stmt, ":queue")))
+    sqlite3_bind_int64 (stmt, index, filter->queue_id);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":assignee")))
+    sqlite3_bind_int64 (stmt, index, filter->assignee_id);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":channel")))
+    sqlite3_bind_int (stmt, index, filter->channel);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":kind")))
+    sqlite3_bind_int (stmt, index, filter->kind);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":tag")))
+    sqlite3_bind_text (stmt, index, filter->tag, -1, SQLITE_TRANSIENT);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":search")))
+    sqlite3_bind_text (stmt, index, search_query ? search_query : "", -1, SQLITE_TRANSIENT);
+}
+
+static const char *
+order_by (DeskInboxSort sort)
+{
+  switch (sort)
+    {
+      case DESK_INBOX_SORT_PRIORITY:
+        return " ORDER BY priority DESC, coalesce(first_response_due, resolution_due), id";
+      case DESK_INBOX_SORT_NEWEST:
+        return " ORDER BY created_at DESC, id DESC";
+      case DESK_INBOX_SORT_LONGEST_WAITING:
+        return " ORDER BY coalesce(last_message_at, created_at), id";
+      case DESK_INBOX_SORT_SLA:
+      default:
+        /* Before the first answer the response target counts, after it the
+       * resolution target. */
+        return " ORDER BY coalesce(CASE WHEN first_responded_at IS NULL THEN first_response_due"
+               " ELSE resolution_due END, 9223372036854775807), id";
+    }
+}
+
+/* A search whose words match nothing in the index syntax yields no rows. */
+static gboolean
+prepare_query (DeskStore             *self,
+               GString               *sql,
+               const DeskInboxFilter *filter,
+               sqlite3_stmt         **stmt,
+               GError               **error)
+{
+  g_autofree char *search_query = NULL;
+
+  if (filter->search != NULL)
+    search_query = _desk_store_fts_query (filter->search);
+
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s",
+                   sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+
+  bind_filter (*stmt, filter, search_query);
+  return TRUE;
+}
+
+/* Text with no words in it searches for nothing: the filter drops it. */
+static DeskInboxFilter
+effective_filter (const DeskInboxFilter *filter)
+{
+  DeskInboxFilter  effective = *filter;
+  g_autofree char *query = filter->search ? _desk_store_fts_query (filter->search) : NULL;
+
+  if (query == NULL)
+    effective.search = NULL;
+
+  return effective;
+}
+
+gint64
+desk_store_count_tickets (DeskStore *self, const DeskInboxFilter *requested, GError **error)
+{
+  g_autoptr (GString) sql = g_string_new ("SELECT COUNT(*) FROM tickets");
+  DeskInboxFilter        filter_copy = effective_filter (requested);
+  const DeskInboxFilter *filter = &filter_copy;
+  sqlite3_stmt          *stmt = NULL;
+  gint64                 count = -1;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), -1);
+
+  append_filter (sql, filter);
+  if (!prepare_query (self, sql, filter, &stmt, error))
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return count;
+}
+
+GArray *
+desk_store_query_ticket_ids (DeskStore             *self,
+                             const DeskInboxFilter *requested,
+                             DeskInboxSort          sort,
+                             guint                  limit,
+                             GError               **error)
+{
+  g_autoptr (GString) sql = g_string_new ("SELECT id FROM tickets");
+  DeskInboxFilter        filter_copy = effective_filter (requested);
+  const DeskInboxFilter *filter = &filter_copy;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  int           rc;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  append_filter (sql, filter);
+  g_string_append (sql, order_by (sort));
+  if (limit > 0)
+    g_string_append_printf (sql, " LIMIT %u", limit);
+
+  if (!prepare_query (self, sql, filter, &stmt, error))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s",
+                   sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
 }
 
 /* Outbox */
@@ -852,6 +1048,11 @@ desk_store_class_init (DeskStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = desk_store_finalize;
+
+  /* (GArray of gint64 ids): tickets written or deleted by a page. */
+  signals[TICKETS_CHANGED] =
+      g_signal_new ("tickets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
 }
 
 static void

@@ -53,6 +53,24 @@ typedef struct
   gint64 next_attempt_at;
 } DeskOutboxItem;
 
+/* Which tickets an inbox view shows. 0 / -1 / NULL mean "any". */
+typedef struct
+{
+  gint64      queue_id;
+  guint       status_mask; /* 1 << DeskTicketStatus for each status shown */
+  gint64      assignee_id; /* DESK_ASSIGNEE_NOBODY for unassigned */
+  int         channel;
+  int         kind;
+  const char *tag;
+  const char *search;
+} DeskInboxFilter;
+
+#define DESK_ASSIGNEE_NOBODY (-1)
+#define DESK_INBOX_FILTER_ALL                                                                      \
+  {                                                                                                \
+    0, 0, 0, -1, -1, NULL, NULL                                                                    \
+  }
+
 DeskStore  *desk_store_new (const char *path, GError **error);
 int         desk_store_get_schema_version (DeskStore *self);
 const char *desk_store_get_path (DeskStore *self);
@@ -88,6 +106,13 @@ void            desk_outbox_item_free (DeskOutboxItem *item);
 gboolean desk_store_save_draft (
     DeskStore *self, gint64 ticket_id, const char *body, DeskVisibility visibility, GError **error);
 char *desk_store_dup_draft (DeskStore *self, gint64 ticket_id, DeskVisibility *visibility);
+
+gint64  desk_store_count_tickets (DeskStore *self, const DeskInboxFilter *filter, GError **error);
+GArray *desk_store_query_ticket_ids (DeskStore             *self,
+                                     const DeskInboxFilter *filter,
+                                     DeskInboxSort          sort,
+                                     guint                  limit,
+                                     GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskArticleHit, desk_article_hit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskOutboxItem, desk_outbox_item_free)

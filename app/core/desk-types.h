@@ -80,4 +80,13 @@ typedef enum
   DESK_PRESENCE_OFFLINE,
 } DeskPresence;
 
+/* The orders of an inbox view. */
+typedef enum
+{
+  DESK_INBOX_SORT_SLA,             /* the soonest due first */
+  DESK_INBOX_SORT_PRIORITY,        /* urgent first, then by due time */
+  DESK_INBOX_SORT_NEWEST,          /* the latest created first */
+  DESK_INBOX_SORT_LONGEST_WAITING, /* the oldest last message first */
+} DeskInboxSort;
+
 G_END_DECLS
