@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include "desk-json.h"
@@ -2032,6 +2034,123 @@ test_viewing (Fixture *fx, gconstpointer data)
   expect_error (fx, AGENT, "POST", path, "{}", 400, "bad_request");
 }
 
+typedef struct
+{
+  const char *filename;
+  gboolean    ok;
+  char       *message;
+} Import;
+
+static void
+import_cb (DeskServer *server, gpointer user_data)
+{
+  Import *import = user_data;
+  g_autoptr (GError) error = NULL;
+
+  import->ok = desk_server_import_file (server, "kb", import->filename, &error);
+  import->message = error ? g_strdup (error->message) : NULL;
+}
+
+/* An import with one bad record names it and changes nothing. */
+static void
+test_import_names_bad_record (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("desk-import-XXXXXX", &error);
+  g_autofree char *filename = g_build_filename (dir, "kb.json", NULL);
+  g_autoptr (JsonNode) before = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  Import import = { filename, FALSE, NULL };
+
+  g_assert_true (g_file_set_contents (
+      filename,
+      "{\"articles\": [{\"id\": 900, \"title\": \"Fine\", \"body\": \"x\","
+      " \"category\": \"Trading\", \"locale\": \"en\"},"
+      " {\"id\": 901, \"body\": \"no title\", \"category\": \"Trading\", \"locale\": \"en\"}]}",
+      -1, NULL));
+
+  before = call (fx, LEAD, "GET", "/api/v1/kb/articles?limit=500", NULL, 200);
+  desk_test_server_invoke (fx->server, import_cb, &import);
+  g_assert_false (import.ok);
+  g_assert_nonnull (strstr (import.message, "articles[1].title: missing"));
+  after = call (fx, LEAD, "GET", "/api/v1/kb/articles?limit=500", NULL, 200);
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (json_node_get_object (before), "items")),
+      ==,
+      json_array_get_length (json_object_get_array_member (json_node_get_object (after), "items")));
+
+  g_free (import.message);
+  g_unlink (filename);
+  g_rmdir (dir);
+}
+
+static void
+start_simulator_cb (DeskServer *server, gpointer user_data)
+{
+  /* 24 a minute: two chats each 5-second tick. */
+  desk_server_start_simulator (server, 24);
+}
+
+static gboolean
+wait_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sleep_on_loop (guint seconds)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add_seconds (seconds, wait_cb, loop);
+  g_main_loop_run (loop);
+}
+
+/* --simulate: customers open chats and answer the agents' replies. */
+static void
+test_simulator (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (JsonNode) page = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  g_autoptr (JsonNode) thread = NULL;
+  g_autofree char *messages_path = NULL;
+  JsonArray       *items;
+  JsonObject      *chat = NULL;
+  JsonArray       *messages;
+
+  desk_test_server_invoke (fx->server, start_simulator_cb, NULL);
+  sleep_on_loop (6);
+
+  page = call (fx, LEAD, "GET", "/api/v1/tickets?limit=500&since=c420", NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (page), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *ticket = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (ticket, "kind"), "chat") == 0 &&
+          json_object_get_int_member (ticket, "id") > 420)
+        chat = ticket;
+    }
+  g_assert_nonnull (chat);
+
+  messages_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages",
+                                   json_object_get_int_member (chat, "id"));
+  reply = call (fx, LEAD, "POST", messages_path,
+                "{\"body\": \"Let me check that for you.\", \"visibility\": \"public\"}", 201);
+  sleep_on_loop (6);
+
+  /* The customer answered the agent. */
+  thread = call (fx, LEAD, "GET", messages_path, NULL, 200);
+  messages = json_object_get_array_member (json_node_get_object (thread), "items");
+  g_assert_cmpuint (json_array_get_length (messages), ==, 3);
+  g_assert_cmpstr (
+      json_object_get_string_member (
+          json_object_get_object_member (json_array_get_object_element (messages, 2), "author"),
+          "type"),
+      ==, "customer");
+}
+
 static void
 add_test (const char *path, void (*func) (Fixture *, gconstpointer))
 {
@@ -2066,6 +2185,8 @@ main (int argc, char *argv[])
   add_test ("/Desk/Server/uploads", test_uploads);
   add_test ("/Desk/Server/public-chat", test_public_chat);
   add_test ("/Desk/Server/viewing", test_viewing);
+  add_test ("/Desk/Server/import-names-bad-record", test_import_names_bad_record);
+  add_test ("/Desk/Server/simulator", test_simulator);
 
   return g_test_run ();
 }
