@@ -64,7 +64,7 @@ bench: deps $(BENCH_BUILDDIR)/build.ninja
 	  [ -f "$$bench" ] && [ -x "$$bench" ] || continue; \
 	  echo "# $$(basename $$bench)"; \
 	  GSETTINGS_SCHEMA_DIR=$(BENCH_BUILDDIR)/data GSETTINGS_BACKEND=memory \
-	    $(XVFB) dbus-run-session -- "$$bench" || exit 1; \
+	    $(XVFB) dbus-run-session -- "$$bench" $(CURDIR)/$(BENCH_BUILDDIR)/app/server/agent-desk-server || exit 1; \
 	done
 
 clean:

@@ -13,6 +13,7 @@
 #include <locale.h>
 
 #include "desk-application.h"
+#include "desk-demo.h"
 
 int
 main (int argc, char *argv[])
@@ -33,6 +34,7 @@ main (int argc, char *argv[])
   g_set_application_name (_ ("Agent Desk"));
 
   app = desk_application_new (G_APPLICATION_DEFAULT_FLAGS);
+  desk_application_set_demo_starter (app, desk_demo_start);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

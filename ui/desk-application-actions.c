@@ -86,12 +86,30 @@ desk_application_actions_new_window (GSimpleAction *action, GVariant *param, gpo
   gtk_window_present (GTK_WINDOW (desk_window_new (self)));
 }
 
+/* Opens a ticket by id: from a notification, or `gapplication action`. */
+static void
+desk_application_actions_open_ticket (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DeskApplication *self = user_data;
+  GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (desk_window_new (self));
+      gtk_window_present (window);
+    }
+
+  desk_window_open_ticket (DESK_WINDOW (window), g_variant_get_int64 (param));
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", desk_application_actions_quit },
   { "about", desk_application_actions_about },
   { "preferences", desk_application_actions_preferences },
   { "shortcuts", desk_application_actions_shortcuts },
   { "new-window", desk_application_actions_new_window },
+  { "open-ticket", desk_application_actions_open_ticket, "x" },
 };
 
 static const struct

@@ -8,6 +8,11 @@
 #pragma once
 
 #include "desk-application.h"
+#include "desk-client.h"
+#include "desk-outbox.h"
+#include "desk-realtime.h"
+#include "desk-store.h"
+#include "desk-sync.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +23,18 @@ struct _DeskApplication
   GSettings *settings;
   char      *server_url;
   guint      demo : 1;
+
+  /* The connection: services every window reads from. */
+  DeskDemoStarter demo_starter;
+  GObject        *demo_server;
+  DeskStore      *store;
+  DeskClient     *client;
+  DeskSync       *sync;
+  DeskOutbox     *outbox;
+  DeskRealtime   *realtime;
+  GCancellable   *cancellable;
+  char           *connection_error;
+  gint64          user_id;
 };
 
 void _desk_application_actions_init (DeskApplication *self);

@@ -17,6 +17,15 @@
 
 G_DEFINE_FINAL_TYPE (DeskApplication, desk_application, ADW_TYPE_APPLICATION)
 
+enum
+{
+  PROP_0,
+  PROP_USER_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static const GOptionEntry main_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_ ("Start with the built-in demo desk instead of a server"), NULL },
@@ -55,6 +64,178 @@ desk_application_get_server_url (DeskApplication *self)
   g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
 
   return self->server_url;
+}
+
+void
+desk_application_set_demo_starter (DeskApplication *self, DeskDemoStarter starter)
+{
+  g_return_if_fail (DESK_IS_APPLICATION (self));
+
+  self->demo_starter = starter;
+}
+
+DeskStore *
+desk_application_get_store (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+DeskOutbox *
+desk_application_get_outbox (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->outbox;
+}
+
+DeskSync *
+desk_application_get_sync (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->sync;
+}
+
+const char *
+desk_application_get_connection_error (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->connection_error;
+}
+
+static void
+sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!desk_sync_run_finish (DESK_SYNC (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Sync stopped: %s", error->message);
+}
+
+static void
+start_sync (DeskApplication *self)
+{
+  if (desk_sync_get_running (self->sync))
+    return;
+
+  desk_sync_run_async (self->sync, self->cancellable, sync_done_cb, g_object_ref (self));
+}
+
+/* The cache of a server lives in the user's data folder, one per server. */
+static char *
+cache_path_for (const char *base_url, gboolean demo)
+{
+  g_autofree char *name = NULL;
+
+  if (demo)
+    name = g_strdup ("demo-cache.db");
+  else
+    {
+      g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, base_url, -1);
+      name = g_strdup_printf ("cache-%.16s.db", hash);
+    }
+
+  return g_build_filename (g_get_user_data_dir (), "agent-desk", name, NULL);
+}
+
+gint64
+desk_application_get_user_id (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), 0);
+
+  return self->user_id;
+}
+
+static void
+me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskApplication) self = user_data;
+  g_autoptr (DeskUserRecord) me = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  node = desk_client_request_finish (DESK_CLIENT (object), result, NULL, &error);
+  me = node ? desk_user_record_from_json (node, NULL, &error) : NULL;
+  if (me == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Could not read who is signed in: %s", error->message);
+      return;
+    }
+
+  self->user_id = me->id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
+}
+
+static gboolean
+desk_application_connect (DeskApplication *self,
+                          const char      *base_url,
+                          const char      *token,
+                          GError         **error)
+{
+  g_autofree char *cache_path = cache_path_for (base_url, self->demo);
+
+  self->store = desk_store_new (cache_path, error);
+  if (self->store == NULL)
+    return FALSE;
+
+  self->client = desk_client_new (base_url, token);
+  self->sync = desk_sync_new (self->client, self->store);
+  self->outbox = desk_outbox_new (self->client, self->store);
+  self->realtime = desk_realtime_new (base_url, token);
+
+  /* The cache is shown at once; the network catches up behind it. */
+  g_signal_connect_object (self->realtime, "resync-needed", G_CALLBACK (start_sync), self,
+                           G_CONNECT_SWAPPED);
+  desk_realtime_start (self->realtime);
+  desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
+                             self->cancellable, me_cb, g_object_ref (self));
+  desk_outbox_flush (self->outbox);
+  start_sync (self);
+
+  return TRUE;
+}
+
+static void
+desk_application_start_services (DeskApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *token = NULL;
+
+  if (self->demo && self->demo_starter != NULL)
+    {
+      g_autofree char *data_dir =
+          g_build_filename (g_get_user_data_dir (), "agent-desk", "demo-server", NULL);
+
+      self->demo_server = self->demo_starter (data_dir, &base_url, &token, &error);
+    }
+  else if (self->server_url != NULL)
+    {
+      base_url = g_strdup (self->server_url);
+      token = g_strdup (g_getenv ("AGENT_DESK_TOKEN"));
+      if (token == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     _ ("No token for %s: set AGENT_DESK_TOKEN to the token your team lead "
+                        "gave you"),
+                     base_url);
+    }
+  else
+    return;
+
+  if (error == NULL)
+    desk_application_connect (self, base_url, token, &error);
+
+  if (error != NULL)
+    {
+      g_warning ("Could not connect: %s", error->message);
+      self->connection_error = g_strdup (error->message);
+    }
 }
 
 static int
@@ -119,6 +300,9 @@ desk_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   desk_application_color_scheme_changed_cb (self, "color-scheme", self->settings);
 
+  self->cancellable = g_cancellable_new ();
+  desk_application_start_services (self);
+
   _desk_application_actions_init (self);
 }
 
@@ -135,14 +319,51 @@ desk_application_activate (GApplication *app)
 }
 
 static void
+desk_application_shutdown (GApplication *app)
+{
+  DeskApplication *self = DESK_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->realtime != NULL)
+    desk_realtime_stop (self->realtime);
+
+  G_APPLICATION_CLASS (desk_application_parent_class)->shutdown (app);
+}
+
+static void
 desk_application_finalize (GObject *object)
 {
   DeskApplication *self = DESK_APPLICATION (object);
+
+  g_clear_object (&self->realtime);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+  g_clear_object (&self->demo_server);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->connection_error, g_free);
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_url, g_free);
 
   G_OBJECT_CLASS (desk_application_parent_class)->finalize (object);
+}
+
+static void
+desk_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  DeskApplication *self = DESK_APPLICATION (object);
+
+  switch (prop_id)
+    {
+      case PROP_USER_ID:
+        g_value_set_int64 (value, self->user_id);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -152,10 +373,18 @@ desk_application_class_init (DeskApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = desk_application_finalize;
+  object_class->get_property = desk_application_get_property;
+
+  /* Who is signed in, once the server said so (0 before). */
+  properties[PROP_USER_ID] =
+      g_param_spec_int64 ("user-id", NULL, NULL, 0, G_MAXINT64, 0,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = desk_application_handle_local_options;
   app_class->startup = desk_application_startup;
   app_class->activate = desk_application_activate;
+  app_class->shutdown = desk_application_shutdown;
 
   desk_ui_ensure_types ();
 }

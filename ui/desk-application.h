@@ -9,6 +9,10 @@
 
 #include <adwaita.h>
 
+#include "desk-outbox.h"
+#include "desk-store.h"
+#include "desk-sync.h"
+
 G_BEGIN_DECLS
 
 #define DESK_TYPE_APPLICATION (desk_application_get_type ())
@@ -16,9 +20,22 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DeskApplication, desk_application, DESK, APPLICATION, AdwApplication)
 
+/* Starts the in-process demo server (app/desk-demo.c), which the widgets
+ * library does not link: main() hands it over. */
+typedef GObject *(*DeskDemoStarter) (const char *data_dir,
+                                     char      **base_url,
+                                     char      **token,
+                                     GError    **error);
+
 DeskApplication *desk_application_new (GApplicationFlags flags);
 GSettings       *desk_application_get_settings (DeskApplication *self);
 gboolean         desk_application_get_demo (DeskApplication *self);
 const char      *desk_application_get_server_url (DeskApplication *self);
+void             desk_application_set_demo_starter (DeskApplication *self, DeskDemoStarter starter);
+DeskStore       *desk_application_get_store (DeskApplication *self);
+DeskOutbox      *desk_application_get_outbox (DeskApplication *self);
+DeskSync        *desk_application_get_sync (DeskApplication *self);
+gint64           desk_application_get_user_id (DeskApplication *self);
+const char      *desk_application_get_connection_error (DeskApplication *self);
 
 G_END_DECLS

@@ -9,9 +9,11 @@
 
 #include "config.h"
 
+#include "desk-message-row.h"
 #include "desk-preferences-window.h"
 #include "desk-resources.h"
 #include "desk-ui-types.h"
+#include "desk-ticket-row.h"
 #include "desk-view-row.h"
 #include "desk-window.h"
 
@@ -29,7 +31,9 @@ desk_ui_ensure_types (void)
 
   desk_register_resource ();
 
+  g_type_ensure (DESK_TYPE_MESSAGE_ROW);
   g_type_ensure (DESK_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (DESK_TYPE_TICKET_ROW);
   g_type_ensure (DESK_TYPE_VIEW_ROW);
   g_type_ensure (DESK_TYPE_WINDOW);
 

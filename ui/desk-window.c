@@ -11,6 +11,9 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-inbox-model.h"
+#include "desk-message-row.h"
+#include "desk-ticket-row.h"
 #include "desk-view-row.h"
 #include "desk-window.h"
 
@@ -19,16 +22,33 @@ struct _DeskWindow
   AdwApplicationWindow parent_instance;
 
   /* Template widgets */
-  AdwLeaflet     *leaflet;
-  GtkListBox     *views_list;
-  AdwWindowTitle *inbox_title;
-  AdwWindowTitle *conversation_title;
-  GtkPaned       *side_panel_paned;
-  GtkWidget      *side_panel;
-  AdwViewStack   *side_panel_stack;
+  AdwLeaflet      *leaflet;
+  GtkListBox      *views_list;
+  AdwWindowTitle  *inbox_title;
+  AdwWindowTitle  *conversation_title;
+  GtkPaned        *side_panel_paned;
+  GtkWidget       *side_panel;
+  AdwViewStack    *side_panel_stack;
+  GtkStack        *inbox_stack;
+  GtkListView     *inbox_list;
+  GtkProgressBar  *sync_progress;
+  GtkStack        *conversation_stack;
+  GtkListView     *thread_list;
+  GtkTextView     *composer_view;
+  GtkToggleButton *note_toggle;
+  GtkLabel        *composer_status;
 
   /* Owned */
-  GSettings *settings;
+  GSettings          *settings;
+  DeskInboxModel     *inbox_model;
+  GtkSingleSelection *inbox_selection;
+  GListStore         *thread;
+
+  /* Borrowed from the application */
+  DeskStore  *store;
+  DeskOutbox *outbox;
+
+  gint64 ticket_id; /* the open conversation, 0 for none */
 
   guint side_panel_visible : 1;
 };
@@ -72,11 +92,62 @@ desk_window_set_side_panel_visible (DeskWindow *self, gboolean side_panel_visibl
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDE_PANEL_VISIBLE]);
 }
 
+#define OPEN_STATUSES                                                                              \
+  (1u << DESK_TICKET_STATUS_NEW | 1u << DESK_TICKET_STATUS_OPEN | 1u << DESK_TICKET_STATUS_PENDING)
+
+/* The built-in views of the sidebar, as filters and sorts of the inbox. */
+static void
+view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, DeskInboxSort *sort)
+{
+  DeskInboxFilter all = DESK_INBOX_FILTER_ALL;
+
+  *filter = all;
+  *sort = DESK_INBOX_SORT_SLA;
+  filter->status_mask = OPEN_STATUSES;
+
+  if (g_strcmp0 (view_id, "my-queue") == 0)
+    filter->assignee_id = user_id > 0 ? user_id : 0;
+  else if (g_strcmp0 (view_id, "unassigned") == 0)
+    filter->assignee_id = DESK_ASSIGNEE_NOBODY;
+  else if (g_strcmp0 (view_id, "live-chats") == 0)
+    {
+      filter->kind = DESK_TICKET_KIND_CHAT;
+      *sort = DESK_INBOX_SORT_LONGEST_WAITING;
+    }
+  else if (g_strcmp0 (view_id, "solved") == 0)
+    {
+      filter->status_mask = 1u << DESK_TICKET_STATUS_SOLVED | 1u << DESK_TICKET_STATUS_CLOSED;
+      *sort = DESK_INBOX_SORT_NEWEST;
+    }
+}
+
+static void
+update_inbox_page (DeskWindow *self)
+{
+  gboolean has_rows =
+      self->inbox_model != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->inbox_model)) > 0;
+
+  gtk_stack_set_visible_child_name (self->inbox_stack, has_rows ? "list" : "empty");
+}
+
 static void
 desk_window_select_view (DeskWindow *self, DeskViewRow *row)
 {
   adw_window_title_set_title (self->inbox_title, desk_view_row_get_title (row));
   g_settings_set_string (self->settings, "last-view", desk_view_row_get_view_id (row));
+
+  if (self->inbox_model != NULL)
+    {
+      DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+      DeskInboxFilter  filter;
+      DeskInboxSort    sort;
+
+      view_to_filter (desk_view_row_get_view_id (row), desk_application_get_user_id (app), &filter,
+                      &sort);
+      desk_inbox_model_set_sort (self->inbox_model, sort);
+      desk_inbox_model_set_filter (self->inbox_model, &filter);
+      update_inbox_page (self);
+    }
 }
 
 static void
@@ -100,6 +171,262 @@ desk_window_restore_last_view (DeskWindow *self)
           desk_window_select_view (self, DESK_VIEW_ROW (row));
         }
     }
+}
+
+/* The conversation */
+
+static void
+save_draft (DeskWindow *self)
+{
+  GtkTextBuffer   *buffer = gtk_text_view_get_buffer (self->composer_view);
+  g_autofree char *text = NULL;
+  GtkTextIter      start;
+  GtkTextIter      end;
+
+  if (self->ticket_id == 0 || self->store == NULL)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  desk_store_save_draft (self->store, self->ticket_id, text,
+                         gtk_toggle_button_get_active (self->note_toggle) ? DESK_VISIBILITY_INTERNAL
+                                                                          : DESK_VISIBILITY_PUBLIC,
+                         NULL);
+}
+
+static void
+load_thread (DeskWindow *self)
+{
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  messages = desk_store_load_messages (self->store, self->ticket_id);
+  /* The records go to the rows. */
+  g_ptr_array_set_free_func (messages, NULL);
+  for (guint i = 0; i < messages->len; i++)
+    g_ptr_array_add (rows, desk_message_new (g_ptr_array_index (messages, i)));
+
+  g_list_store_splice (self->thread, 0, g_list_model_get_n_items (G_LIST_MODEL (self->thread)),
+                       rows->pdata, rows->len);
+  if (rows->len > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->thread_list), "list.scroll-to-item", "u",
+                                rows->len - 1);
+}
+
+static void
+open_ticket (DeskWindow *self, DeskTicket *ticket)
+{
+  const DeskTicketRecord *record = desk_ticket_get_record (ticket);
+  GtkTextBuffer          *buffer = gtk_text_view_get_buffer (self->composer_view);
+  g_autofree char        *draft = NULL;
+  DeskVisibility          visibility = DESK_VISIBILITY_PUBLIC;
+
+  save_draft (self);
+  self->ticket_id = record->id;
+
+  adw_window_title_set_title (self->conversation_title, record->subject ? record->subject : "");
+  adw_window_title_set_subtitle (self->conversation_title,
+                                 record->requester.name ? record->requester.name : "");
+  load_thread (self);
+
+  draft = desk_store_dup_draft (self->store, self->ticket_id, &visibility);
+  gtk_text_buffer_set_text (buffer, draft ? draft : "", -1);
+  gtk_toggle_button_set_active (self->note_toggle, visibility == DESK_VISIBILITY_INTERNAL);
+  gtk_label_set_text (self->composer_status, "");
+
+  gtk_stack_set_visible_child_name (self->conversation_stack, "thread");
+}
+
+void
+desk_window_open_ticket (DeskWindow *self, gint64 ticket_id)
+{
+  g_autoptr (DeskTicket) ticket = NULL;
+  DeskTicketRecord *record;
+
+  g_return_if_fail (DESK_IS_WINDOW (self));
+
+  if (self->store == NULL || !(record = desk_store_load_ticket (self->store, ticket_id)))
+    return;
+
+  ticket = desk_ticket_new (record);
+  open_ticket (self, ticket);
+  adw_leaflet_set_visible_child_name (self->leaflet, "conversation");
+}
+
+static void
+inbox_selection_changed_cb (DeskWindow *self)
+{
+  DeskTicket *ticket = gtk_single_selection_get_selected_item (self->inbox_selection);
+
+  if (ticket != NULL)
+    open_ticket (self, ticket);
+}
+
+static void
+inbox_list_activate_cb (DeskWindow *self, guint position)
+{
+  gtk_single_selection_set_selected (self->inbox_selection, position);
+  adw_leaflet_set_visible_child_name (self->leaflet, "conversation");
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+}
+
+static void
+tickets_changed_cb (DeskWindow *self, GArray *ids)
+{
+  update_inbox_page (self);
+
+  for (guint i = 0; self->ticket_id != 0 && i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == self->ticket_id)
+      {
+        load_thread (self);
+        break;
+      }
+}
+
+static void
+outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (self->store, item_id);
+
+  if (item == NULL || item->ticket_id != self->ticket_id)
+    return;
+
+  if (g_str_equal (state, "sending") || g_str_equal (state, "queued"))
+    gtk_label_set_text (self->composer_status, item->attempts > 0
+                                                   ? _ ("Waiting for the connection — will retry")
+                                                   : _ ("Sending…"));
+  else if (g_str_equal (state, "sent"))
+    {
+      gtk_label_set_text (self->composer_status, _ ("Sent"));
+      load_thread (self);
+    }
+  else
+    {
+      /* Translators: %s is the reason the server gave */
+      g_autofree char *text = g_strdup_printf (_ ("Not sent: %s"), item->error ? item->error : "");
+      gtk_label_set_text (self->composer_status, text);
+    }
+}
+
+static void
+desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow    *self = DESK_WINDOW (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter      start;
+  GtkTextIter      end;
+
+  if (self->ticket_id == 0 || self->outbox == NULL)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (*g_strstrip (text) == '\0')
+    return;
+
+  /* Stored before it is sent: from here on nothing is lost. */
+  if (desk_outbox_send_message (self->outbox, self->ticket_id, text,
+                                gtk_toggle_button_get_active (self->note_toggle)
+                                    ? DESK_VISIBILITY_INTERNAL
+                                    : DESK_VISIBILITY_PUBLIC,
+                                &error) == 0)
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Not sent: %s"), error->message);
+      gtk_label_set_text (self->composer_status, message);
+      return;
+    }
+
+  gtk_text_buffer_set_text (buffer, "", -1);
+  desk_store_save_draft (self->store, self->ticket_id, "", DESK_VISIBILITY_PUBLIC, NULL);
+}
+
+static void
+sync_progress_cb (DeskWindow *self, GParamSpec *pspec, DeskSync *sync)
+{
+  gboolean running = desk_sync_get_running (sync);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_progress),
+                          running && desk_sync_get_total_estimate (sync) > 500);
+  gtk_progress_bar_set_fraction (self->sync_progress, desk_sync_get_progress (sync));
+}
+
+static void
+ticket_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  gtk_list_item_set_child (item, g_object_new (DESK_TYPE_TICKET_ROW, NULL));
+}
+
+static void
+ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
+{
+  DeskTicket      *ticket = gtk_list_item_get_item (item);
+  g_autofree char *excerpt = desk_store_dup_excerpt (self->store, desk_ticket_get_id (ticket));
+
+  desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
+                              g_get_real_time ());
+}
+
+static void
+message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_child (item, g_object_new (DESK_TYPE_MESSAGE_ROW, NULL));
+}
+
+static void
+message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                gtk_list_item_get_item (item));
+}
+
+/* Once the window belongs to the application, follow its cache. */
+static void
+desk_window_connect_store (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GtkListItemFactory) ticket_factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkListItemFactory) message_factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkNoSelection) thread_selection = NULL;
+
+  if (app == NULL || desk_application_get_store (app) == NULL)
+    return;
+
+  self->store = desk_application_get_store (app);
+  self->outbox = desk_application_get_outbox (app);
+
+  self->inbox_model = desk_inbox_model_new (self->store);
+  self->inbox_selection =
+      gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->inbox_model)));
+  gtk_single_selection_set_autoselect (self->inbox_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->inbox_selection, TRUE);
+  gtk_single_selection_set_selected (self->inbox_selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (self->inbox_selection, "notify::selected-item",
+                           G_CALLBACK (inbox_selection_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect (ticket_factory, "setup", G_CALLBACK (ticket_row_setup_cb), NULL);
+  g_signal_connect (ticket_factory, "bind", G_CALLBACK (ticket_row_bind_cb), self);
+  gtk_list_view_set_factory (self->inbox_list, ticket_factory);
+  gtk_list_view_set_model (self->inbox_list, GTK_SELECTION_MODEL (self->inbox_selection));
+
+  self->thread = g_list_store_new (DESK_TYPE_MESSAGE);
+  thread_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->thread)));
+  g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb), NULL);
+  g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), NULL);
+  gtk_list_view_set_factory (self->thread_list, message_factory);
+  gtk_list_view_set_model (self->thread_list, GTK_SELECTION_MODEL (thread_selection));
+
+  g_signal_connect_object (self->store, "tickets-changed", G_CALLBACK (tickets_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (desk_application_get_sync (app), "notify::progress",
+                           G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
+  /* "My Queue" needs to know who "my" is. */
+  g_signal_connect_object (app, "notify::user-id", G_CALLBACK (desk_window_restore_last_view), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -173,13 +500,30 @@ desk_window_set_property (GObject *object, guint prop_id, const GValue *value, G
     }
 }
 
+/* "application" is set after construction: the cache is joined then. */
+static void
+desk_window_application_cb (DeskWindow *self)
+{
+  if (self->store == NULL)
+    desk_window_connect_store (self);
+  desk_window_restore_last_view (self);
+  update_inbox_page (self);
+}
+
 static void
 desk_window_dispose (GObject *object)
 {
   DeskWindow *self = DESK_WINDOW (object);
 
+  save_draft (self);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->inbox_selection);
+  g_clear_object (&self->inbox_model);
+  g_clear_object (&self->thread);
+  self->store = NULL;
+  self->outbox = NULL;
 
   G_OBJECT_CLASS (desk_window_parent_class)->dispose (object);
 }
@@ -215,7 +559,16 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel_paned);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_list);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sync_progress);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, conversation_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, thread_list);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_view);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, note_toggle);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_status);
   gtk_widget_class_bind_template_callback (widget_class, views_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, inbox_list_activate_cb);
 
   /* Not used from C, but reachable with gtk_widget_get_template_child() for
    * the tests that check the panes and their empty states. */
@@ -229,8 +582,13 @@ desk_window_class_init (DeskWindowClass *klass)
                                    desk_window_show_inbox_action);
   gtk_widget_class_install_property_action (widget_class, "win.toggle-side-panel",
                                             "side-panel-visible");
+  gtk_widget_class_install_action (widget_class, "ticket.send", NULL, desk_window_send_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "ticket.send", NULL);
 
   g_type_ensure (DESK_TYPE_VIEW_ROW);
+  g_type_ensure (DESK_TYPE_TICKET_ROW);
+  g_type_ensure (DESK_TYPE_MESSAGE_ROW);
 }
 
 static void
@@ -256,5 +614,9 @@ desk_window_init (DeskWindow *self)
   g_settings_bind (self->settings, "side-panel-page", self->side_panel_stack, "visible-child-name",
                    G_SETTINGS_BIND_DEFAULT);
 
+  gtk_stack_set_visible_child_name (self->conversation_stack, "empty");
+  gtk_stack_set_visible_child_name (self->inbox_stack, "empty");
   desk_window_restore_last_view (self);
+
+  g_signal_connect (self, "notify::application", G_CALLBACK (desk_window_application_cb), NULL);
 }

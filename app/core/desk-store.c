@@ -576,6 +576,91 @@ desk_store_load_ticket (DeskStore *self, gint64 ticket_id)
   return g_steal_pointer (&ticket);
 }
 
+/* The thread of a ticket, oldest first. */
+GPtrArray *
+desk_store_load_messages (DeskStore *self, gint64 ticket_id)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_record_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT id, author_type, author_id, author_name, visibility, body,"
+                        " body_html, created_at, client_id, attachments FROM messages"
+                        " WHERE ticket_id = ? ORDER BY created_at, id");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      DeskMessageRecord *message = g_new0 (DeskMessageRecord, 1);
+      const char        *attachments = (const char *) sqlite3_column_text (stmt, 9);
+
+      message->id = sqlite3_column_int64 (stmt, 0);
+      message->ticket_id = ticket_id;
+      message->author_type = sqlite3_column_int (stmt, 1);
+      message->author_id = sqlite3_column_int64 (stmt, 2);
+      message->author_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      message->visibility = sqlite3_column_int (stmt, 4);
+      message->body = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      message->body_html = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      message->created_at = sqlite3_column_int64 (stmt, 7);
+      message->client_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+      if (attachments != NULL)
+        {
+          g_autoptr (JsonNode) node = desk_json_parse (attachments, -1, NULL);
+
+          if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+            message->attachments = desk_records_from_json_array (
+                json_node_get_array (node), "attachments",
+                (DeskRecordDecodeFunc) desk_attachment_record_from_json,
+                (GDestroyNotify) desk_attachment_record_free, NULL);
+        }
+      g_ptr_array_add (messages, message);
+    }
+  sqlite3_reset (stmt);
+
+  return messages;
+}
+
+/* The start of the last public message, on one line, for an inbox row. */
+char *
+desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id)
+{
+  g_autoptr (GString) excerpt = NULL;
+  sqlite3_stmt *stmt;
+  const char   *body;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT substr(body, 1, 400) FROM messages WHERE ticket_id = ? AND"
+                        " visibility = 0 ORDER BY created_at DESC, id DESC LIMIT 1");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  body = (const char *) sqlite3_column_text (stmt, 0);
+  excerpt = g_string_new (NULL);
+  for (const char *p = body; p && *p && excerpt->len < 200; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      if (g_unichar_isspace (c))
+        {
+          if (excerpt->len > 0 && excerpt->str[excerpt->len - 1] != ' ')
+            g_string_append_c (excerpt, ' ');
+        }
+      else
+        g_string_append_unichar (excerpt, c);
+    }
+  sqlite3_reset (stmt);
+
+  return g_string_free (g_steal_pointer (&excerpt), FALSE);
+}
+
 /* "reset 2fa" -> "reset"* "2fa"*: every word, as a prefix, all required. */
 char *
 _desk_store_fts_query (const char *text)

@@ -85,6 +85,9 @@ char    *desk_store_dup_cursor (DeskStore *self, DeskStoreCollection collection)
 gint64            desk_store_count (DeskStore *self, DeskStoreCollection collection);
 DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 
+GPtrArray *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
+char      *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
+
 GPtrArray      *
 desk_store_search_articles (DeskStore *self, const char *text, guint limit, GError **error);
 void desk_article_hit_free (DeskArticleHit *hit);

@@ -391,7 +391,10 @@ seed_ticket (Seeder *seeder, gint64 ticket_id, JsonObject *scenario, GError **er
           message->author_name = g_strdup (agent_name ? agent_name : "Support");
           message->visibility =
               g_strcmp0 (author, "note") == 0 ? DESK_VISIBILITY_INTERNAL : DESK_VISIBILITY_PUBLIC;
-          if (message->visibility == DESK_VISIBILITY_PUBLIC && ticket->first_responded_at == 0)
+          /* A logged call is itself the answer to a phone ticket. */
+          if ((message->visibility == DESK_VISIBILITY_PUBLIC ||
+               ticket->channel == DESK_CHANNEL_PHONE) &&
+              ticket->first_responded_at == 0)
             ticket->first_responded_at = t;
         }
 
@@ -407,6 +410,16 @@ seed_ticket (Seeder *seeder, gint64 ticket_id, JsonObject *scenario, GError **er
       ticket->last_message_at = t;
       if (message->visibility == DESK_VISIBILITY_PUBLIC)
         last_author_customer = from_customer;
+    }
+
+  /* Days-old tickets were all answered at some point, even when the
+   * scenario shows only the customer's side. */
+  if (ticket->first_responded_at == 0 && seeder->now - ticket->created_at > 3 * USEC_PER_DAY)
+    {
+      ticket->first_responded_at =
+          ticket->created_at +
+          (gint64) (frt_minutes * USEC_PER_MINUTE * g_rand_double_range (seeder->rand, 0.2, 1.3));
+      ticket->last_message_at = MAX (ticket->last_message_at, ticket->first_responded_at);
     }
 
   if (ticket->first_responded_at == 0)

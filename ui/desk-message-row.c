@@ -1,0 +1,124 @@
+/* desk-message-row.c
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "desk-message-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "desk-message-row.h"
+
+/* One message of the thread. Customer text is data: it is set as plain
+ * text, so markup in it shows as the characters the customer typed. */
+struct _DeskMessageRow
+{
+  GtkWidget parent_instance;
+
+  /* Template widgets */
+  GtkLabel *author_label;
+  GtkLabel *note_label;
+  GtkLabel *time_label;
+  GtkLabel *body_label;
+  GtkLabel *attachments_label;
+};
+
+G_DEFINE_FINAL_TYPE (DeskMessageRow, desk_message_row, GTK_TYPE_WIDGET)
+
+void
+desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
+{
+  const DeskMessageRecord *record;
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *exact = NULL;
+  gboolean         internal;
+
+  g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
+  g_return_if_fail (DESK_IS_MESSAGE (message));
+
+  record = desk_message_get_record (message);
+  internal = record->visibility == DESK_VISIBILITY_INTERNAL;
+
+  gtk_label_set_text (self->author_label, record->author_name ? record->author_name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), internal);
+  gtk_label_set_text (self->body_label, record->body ? record->body : "");
+
+  utc = g_date_time_new_from_unix_utc (record->created_at / G_USEC_PER_SEC);
+  local = utc ? g_date_time_to_local (utc) : NULL;
+  if (local != NULL)
+    {
+      /* Translators: the time of a message, see the strftime manual */
+      time = g_date_time_format (local, _ ("%b %e, %H:%M"));
+      exact = g_date_time_format (local, "%c");
+    }
+  gtk_label_set_text (self->time_label, time ? time : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), exact);
+
+  if (record->attachments != NULL && record->attachments->len > 0)
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < record->attachments->len; i++)
+        {
+          DeskAttachmentRecord *attachment = g_ptr_array_index (record->attachments, i);
+
+          g_string_append_printf (names, "%s%s", i ? ", " : "📎 ", attachment->name);
+        }
+      gtk_label_set_text (self->attachments_label, names->str);
+      gtk_widget_set_visible (GTK_WIDGET (self->attachments_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->attachments_label), FALSE);
+
+  if (internal)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "internal-note");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "internal-note");
+  if (record->author_type == DESK_AUTHOR_CUSTOMER)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "from-customer");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "from-customer");
+}
+
+static void
+desk_message_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), DESK_TYPE_MESSAGE_ROW);
+
+  /* GTK 4.8 leaves the template's unnamed root child in place. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object)));)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (desk_message_row_parent_class)->dispose (object);
+}
+
+static void
+desk_message_row_class_init (DeskMessageRowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = desk_message_row_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "deskmessagerow");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/desk-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, author_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, note_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, body_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, attachments_label);
+}
+
+static void
+desk_message_row_init (DeskMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
