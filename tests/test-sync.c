@@ -352,7 +352,7 @@ test_killed_at_random (Fixture *fixture, gconstpointer data)
   gint64           start;
   guint            full_msec;
 
-  desk_test_server_seed_synthetic (fixture->server, 3000, 12000);
+  desk_test_server_seed_synthetic (fixture->server, 1500, 6000);
 
   /* Time a whole sync, so that the kills land inside one however fast or
    * slow this build is (sanitizers make it several times slower). */
