@@ -35,6 +35,7 @@ struct _DeskApplication
   GCancellable   *cancellable;
   char           *connection_error;
   gint64          user_id;
+  gboolean        sync_again;
 };
 
 void _desk_application_actions_init (DeskApplication *self);

@@ -112,18 +112,43 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (DeskApplication) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!desk_sync_run_finish (DESK_SYNC (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_message ("Sync stopped: %s", error->message);
+  if (!desk_sync_run_finish (DESK_SYNC (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Sync stopped: %s", error->message);
+      return;
+    }
+
+  /* Something changed while this sync ran: catch up with it too. */
+  if (self->sync_again)
+    {
+      self->sync_again = FALSE;
+      desk_sync_run_async (self->sync, self->cancellable, sync_done_cb, g_object_ref (self));
+    }
 }
 
 static void
 start_sync (DeskApplication *self)
 {
   if (desk_sync_get_running (self->sync))
-    return;
+    {
+      self->sync_again = TRUE;
+      return;
+    }
 
   desk_sync_run_async (self->sync, self->cancellable, sync_done_cb, g_object_ref (self));
+}
+
+/* Events say what changed; the content comes by cursor, like any sync. */
+static void
+realtime_event_cb (
+    DeskApplication *self, const char *type, gint64 id, gint64 ticket_id, JsonObject *event)
+{
+  if (g_str_equal (type, "typing") || g_str_equal (type, "viewing") ||
+      g_str_equal (type, "presence") || g_str_equal (type, "quiz.updated"))
+    return;
+
+  start_sync (self);
 }
 
 /* The cache of a server lives in the user's data folder, one per server. */
@@ -191,6 +216,8 @@ desk_application_connect (DeskApplication *self,
 
   /* The cache is shown at once; the network catches up behind it. */
   g_signal_connect_object (self->realtime, "resync-needed", G_CALLBACK (start_sync), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->realtime, "event", G_CALLBACK (realtime_event_cb), self,
                            G_CONNECT_SWAPPED);
   desk_realtime_start (self->realtime);
   desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,

@@ -422,6 +422,8 @@ desk_window_connect_store (DeskWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (tickets_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (desk_application_get_sync (app), "notify::progress",
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
   /* "My Queue" needs to know who "my" is. */

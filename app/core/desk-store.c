@@ -26,6 +26,7 @@ G_DEFINE_FINAL_TYPE (DeskStore, desk_store, G_TYPE_OBJECT)
 enum
 {
   TICKETS_CHANGED,
+  MESSAGES_CHANGED,
   N_SIGNALS
 };
 
@@ -479,6 +480,21 @@ desk_store_apply_page (DeskStore          *self,
       for (guint i = 0; i < records->len; i++)
         g_array_append_val (ids, ((DeskTicketRecord *) g_ptr_array_index (records, i))->id);
       g_signal_emit (self, signals[TICKETS_CHANGED], 0, ids);
+    }
+
+  if (collection == DESK_STORE_COLLECTION_MESSAGES && records != NULL && records->len > 0)
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr (GArray) ticket_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          DeskMessageRecord *message = g_ptr_array_index (records, i);
+
+          if (message->ticket_id != 0 && g_hash_table_add (seen, &message->ticket_id))
+            g_array_append_val (ticket_ids, message->ticket_id);
+        }
+      g_signal_emit (self, signals[MESSAGES_CHANGED], 0, ticket_ids);
     }
 
   return TRUE;
@@ -1137,6 +1153,11 @@ desk_store_class_init (DeskStoreClass *klass)
   /* (GArray of gint64 ids): tickets written or deleted by a page. */
   signals[TICKETS_CHANGED] =
       g_signal_new ("tickets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+
+  /* (GArray of gint64 ticket ids): tickets whose thread a page changed. */
+  signals[MESSAGES_CHANGED] =
+      g_signal_new ("messages-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
 }
 

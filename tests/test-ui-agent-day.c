@@ -1,0 +1,208 @@
+/* test-ui-agent-day.c
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-ui-agent-day"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "desk-application-private.h"
+#include "desk-test-server.h"
+#include "desk-test-ui.h"
+#include "desk-window.h"
+
+/* The app against the real reference server, driven as an agent would. */
+
+static DeskTestServer *server;
+
+/* Stands in for the demo starter: the app signs in to the test server. */
+static GObject *
+test_server_starter (const char *data_dir, char **base_url, char **token, GError **error)
+{
+  *base_url = g_strdup (desk_test_server_get_base_url (server));
+  *token = g_strdup (desk_test_server_get_token (server, DESK_ROLE_LEAD));
+  return g_object_new (G_TYPE_OBJECT, NULL);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @done (checked after each iteration) or 15 s. */
+#define WAIT_FOR(condition)                                                                        \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gboolean timed_out = FALSE;                                                                    \
+    guint    source = g_timeout_add_seconds (15, timeout_cb, &timed_out);                          \
+    while (!(condition) && !timed_out)                                                             \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!timed_out)                                                                                \
+      g_source_remove (source);                                                                    \
+    g_assert_true (condition);                                                                     \
+  }                                                                                                \
+  G_STMT_END
+
+static GtkWidget *
+template_child (DeskWindow *window, const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DESK_TYPE_WINDOW, name));
+}
+
+static guint
+inbox_rows (DeskWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (
+      gtk_list_view_get_model (GTK_LIST_VIEW (template_child (window, "inbox_list"))));
+
+  return model ? g_list_model_get_n_items (model) : 0;
+}
+
+static gboolean
+server_has_message (gint64 ticket_id, const char *body)
+{
+  g_autofree char *path =
+      g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", ticket_id);
+  g_autoptr (JsonNode) node = NULL;
+  JsonArray *items;
+  guint      status;
+  guint      found = 0;
+
+  node = desk_test_request_json (
+      server, "GET", path, desk_test_server_get_token (server, DESK_ROLE_LEAD), NULL, &status);
+  items = json_object_get_array_member (json_node_get_object (node), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    found +=
+        g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i), "body"),
+                   body) == 0;
+
+  g_assert_cmpuint (found, <=, 1);
+  return found == 1;
+}
+
+static gboolean
+in_cache (DeskStore *store, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) ticket = desk_store_load_ticket (store, ticket_id);
+
+  return ticket != NULL;
+}
+
+static gboolean
+label_shows (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_shows (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_agent_day (void)
+{
+  g_autoptr (DeskApplication) app = desk_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) chat = NULL;
+  const char    *markup = "<b>x</b> & <span foreground=\"red\">";
+  GtkTextBuffer *buffer;
+  DeskWindow    *window;
+  gint64         chat_id;
+  guint          status;
+
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+  /* The lead has nothing assigned: start in "All Open". */
+  g_settings_set_string (settings, "last-view", "all-open");
+
+  /* Signs in through the demo path, to the test server. */
+  app->demo = TRUE;
+  desk_application_set_demo_starter (app, test_server_starter);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = DESK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+
+  /* The first sync fills the inbox. */
+  WAIT_FOR (inbox_rows (window) > 0);
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-inbox.png");
+
+  /* A customer's markup is shown as the characters they typed. */
+  chat = desk_test_request_json (
+      server, "POST", "/api/v1/public/chats", NULL,
+      "{\"name\": \"Mallory <i>\", \"email\": \"m@example.com\", \"locale\": \"en\","
+      " \"subject\": \"<b>x</b> & <span foreground=\\\"red\\\">\", \"body\": \"<b>hello</b>\"}",
+      &status);
+  g_assert_cmpuint (status, ==, 201);
+  chat_id = json_object_get_int_member (json_node_get_object (chat), "chat_id");
+  WAIT_FOR (in_cache (app->store, chat_id));
+
+  desk_window_open_ticket (window, chat_id);
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (label_shows (template_child (window, "conversation_title"), markup));
+  WAIT_FOR (label_shows (template_child (window, "thread_list"), "<b>hello</b>"));
+
+  /* A reply typed in the composer reaches the server once and shows in the thread. */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (template_child (window, "composer_view")));
+  gtk_text_buffer_set_text (buffer, "Thanks, checking your deposit now.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+  WAIT_FOR (server_has_message (chat_id, "Thanks, checking your deposit now."));
+  WAIT_FOR (
+      label_shows (template_child (window, "thread_list"), "Thanks, checking your deposit now."));
+  g_assert_true (label_shows (template_child (window, "composer_status"), "Sent"));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-conversation.png");
+
+  /* An internal note is sent as one. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "note_toggle")), TRUE);
+  gtk_text_buffer_set_text (buffer, "Deposit is on chain, 2 confirmations.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+  WAIT_FOR (server_has_message (chat_id, "Deposit is on chain, 2 confirmations."));
+  WAIT_FOR (label_shows (template_child (window, "thread_list"), "Internal note"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  desk_test_iterate ();
+  g_application_quit (G_APPLICATION (app));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("desk-agent-day-XXXXXX", &error);
+  int              status;
+
+  /* The app's cache goes to a folder of its own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  desk_test_init (&argc, &argv);
+  server = desk_test_server_new ();
+
+  g_test_add_func ("/Desk/UI/AgentDay/reply-note-markup", test_agent_day);
+  status = g_test_run ();
+
+  desk_test_server_stop (server);
+  {
+    const char *rm[] = { "rm", "-rf", data_home, NULL };
+
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                  NULL);
+  }
+
+  return status;
+}
