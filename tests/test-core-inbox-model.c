@@ -202,6 +202,25 @@ test_exact_items_changed (Fixture *fixture, gconstpointer data)
   assert_change (fixture, 0, 3, 1, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_TICKETS - 1);
 
+  /* A new message changes the row's excerpt: that row is redrawn. */
+  {
+    g_autoptr (GPtrArray) page =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_record_free);
+    g_autoptr (GError) error = NULL;
+    DeskMessageRecord *message = g_new0 (DeskMessageRecord, 1);
+
+    g_array_set_size (fixture->changes, 0);
+    message->id = 1;
+    message->ticket_id = id_at (G_LIST_MODEL (model), 5);
+    message->author_name = g_strdup ("Ana Souza");
+    message->body = g_strdup ("Any news?");
+    g_ptr_array_add (page, message);
+    g_assert_true (
+        desk_store_apply_page (fixture->store, DESK_STORE_COLLECTION_MESSAGES, page, NULL, &error));
+    assert_change (fixture, 0, 5, 1, 1);
+    g_assert_cmpuint (fixture->changes->len, ==, 1);
+  }
+
   /* A new ticket due before all others: one row added at the top. */
   g_array_set_size (fixture->changes, 0);
   ticket = make_ticket (N_TICKETS + 1);

@@ -28,7 +28,8 @@ struct _DeskInboxModel
   GArray     *ids; /* the first ids, or all of them once complete */
   gboolean    complete;
   guint       n_items;
-  GHashTable *rows; /* id -> DeskTicket, the rows asked for lately */
+  GHashTable *rows;      /* id -> DeskTicket, the rows asked for lately */
+  GHashTable *positions; /* id -> position + 1 in ids, made when needed */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -66,6 +67,7 @@ load_all_ids (DeskInboxModel *self)
   g_array_unref (self->ids);
   self->ids = ids;
   self->complete = TRUE;
+  g_clear_pointer (&self->positions, g_hash_table_unref);
 }
 
 static gpointer
@@ -172,6 +174,7 @@ desk_inbox_model_update (DeskInboxModel *self, GArray *changed_ids)
     }
   self->n_items = count;
   self->complete = self->ids->len >= self->n_items;
+  g_clear_pointer (&self->positions, g_hash_table_unref);
 
   if (changed_ids != NULL)
     for (guint i = 0; i < changed_ids->len; i++)
@@ -231,6 +234,32 @@ tickets_changed_cb (DeskInboxModel *self, GArray *ids, DeskStore *store)
   desk_inbox_model_update (self, ids);
 }
 
+/* A new message changes a row's excerpt, not its place: redraw the rows of
+ * the loaded ids that it touched. */
+static void
+messages_changed_cb (DeskInboxModel *self, GArray *ticket_ids, DeskStore *store)
+{
+  /* Built once per state of the list; a page of messages asks ≤ 500 ids. */
+  if (self->positions == NULL)
+    {
+      self->positions = g_hash_table_new (g_int64_hash, g_int64_equal);
+      for (guint position = 0; position < self->ids->len; position++)
+        g_hash_table_insert (self->positions, &g_array_index (self->ids, gint64, position),
+                             GUINT_TO_POINTER (position + 1));
+    }
+
+  for (guint i = 0; i < ticket_ids->len; i++)
+    {
+      gint64 *id = &g_array_index (ticket_ids, gint64, i);
+      guint   position = GPOINTER_TO_UINT (g_hash_table_lookup (self->positions, id));
+
+      if (position == 0)
+        continue;
+      g_hash_table_remove (self->rows, id);
+      g_list_model_items_changed (G_LIST_MODEL (self), position - 1, 1, 1);
+    }
+}
+
 static void
 restart (DeskInboxModel *self)
 {
@@ -238,6 +267,7 @@ restart (DeskInboxModel *self)
 
   /* A new view: every row may differ, so it is one replacement. */
   g_hash_table_remove_all (self->rows);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
   g_array_set_size (self->ids, 0);
   self->n_items = 0;
   self->complete = FALSE;
@@ -289,6 +319,8 @@ desk_inbox_model_new (DeskStore *store)
   self->store = g_object_ref (store);
   g_signal_connect_object (store, "tickets-changed", G_CALLBACK (tickets_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   desk_inbox_model_update (self, NULL);
 
   return self;
@@ -302,6 +334,7 @@ desk_inbox_model_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
   g_clear_pointer (&self->tag, g_free);
   g_clear_pointer (&self->search, g_free);
 
