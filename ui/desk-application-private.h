@@ -35,6 +35,7 @@ struct _DeskApplication
   GCancellable   *cancellable;
   char           *connection_error;
   gint64          user_id;
+  DeskRole        role;
   gboolean        sync_again;
 };
 

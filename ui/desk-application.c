@@ -176,6 +176,14 @@ desk_application_get_user_id (DeskApplication *self)
   return self->user_id;
 }
 
+DeskRole
+desk_application_get_role (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), DESK_ROLE_AGENT);
+
+  return self->role;
+}
+
 static void
 me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -194,6 +202,7 @@ me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   self->user_id = me->id;
+  self->role = me->role;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
 }
 

@@ -36,6 +36,7 @@ DeskStore       *desk_application_get_store (DeskApplication *self);
 DeskOutbox      *desk_application_get_outbox (DeskApplication *self);
 DeskSync        *desk_application_get_sync (DeskApplication *self);
 gint64           desk_application_get_user_id (DeskApplication *self);
+DeskRole         desk_application_get_role (DeskApplication *self);
 const char      *desk_application_get_connection_error (DeskApplication *self);
 
 G_END_DECLS

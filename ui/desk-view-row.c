@@ -19,6 +19,7 @@ struct _DeskViewRow
   /* Template widgets */
   GtkImage *icon;
   GtkLabel *title_label;
+  GtkLabel *count_label;
 
   /* Owned */
   char *view_id;
@@ -51,6 +52,22 @@ desk_view_row_get_title (DeskViewRow *self)
   g_return_val_if_fail (DESK_IS_VIEW_ROW (self), NULL);
 
   return gtk_label_get_label (self->title_label);
+}
+
+/* How many tickets the view holds; a negative count hides the number. */
+void
+desk_view_row_set_count (DeskViewRow *self, gint64 count)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (DESK_IS_VIEW_ROW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), count >= 0);
+  if (count < 0)
+    return;
+
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  gtk_label_set_text (self->count_label, text);
 }
 
 static void
@@ -143,6 +160,7 @@ desk_view_row_class_init (DeskViewRowClass *klass)
                                                RESOURCE_PREFIX "/ui/desk-view-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DeskViewRow, icon);
   gtk_widget_class_bind_template_child (widget_class, DeskViewRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskViewRow, count_label);
 }
 
 static void

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeskViewRow, desk_view_row, DESK, VIEW_ROW, GtkListBoxRow)
 
 const char *desk_view_row_get_view_id (DeskViewRow *self);
+void        desk_view_row_set_count (DeskViewRow *self, gint64 count);
 const char *desk_view_row_get_title (DeskViewRow *self);
 
 G_END_DECLS

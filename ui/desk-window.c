@@ -36,6 +36,7 @@ struct _DeskWindow
   GtkListView     *thread_list;
   GtkTextView     *composer_view;
   GtkToggleButton *note_toggle;
+  GtkToggleButton *reply_toggle;
   GtkLabel        *composer_status;
 
   /* Owned */
@@ -48,7 +49,8 @@ struct _DeskWindow
   DeskStore  *store;
   DeskOutbox *outbox;
 
-  gint64 ticket_id; /* the open conversation, 0 for none */
+  gint64 ticket_id;     /* the open conversation, 0 for none */
+  guint  counts_source; /* pending update of the views' counts */
 
   guint side_panel_visible : 1;
 };
@@ -119,6 +121,42 @@ view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, De
       filter->status_mask = 1u << DESK_TICKET_STATUS_SOLVED | 1u << DESK_TICKET_STATUS_CLOSED;
       *sort = DESK_INBOX_SORT_NEWEST;
     }
+}
+
+/* Counts follow the cache, at most twice a second while a sync streams in. */
+static gboolean
+update_counts_cb (gpointer user_data)
+{
+  DeskWindow      *self = user_data;
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  GtkListBoxRow   *row;
+
+  self->counts_source = 0;
+  if (self->store == NULL || app == NULL)
+    return G_SOURCE_REMOVE;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    {
+      DeskViewRow    *view = DESK_VIEW_ROW (row);
+      DeskInboxFilter filter;
+      DeskInboxSort   sort;
+
+      view_to_filter (desk_view_row_get_view_id (view), desk_application_get_user_id (app), &filter,
+                      &sort);
+      /* Solved grows forever: a count there says nothing. */
+      desk_view_row_set_count (view, g_str_equal (desk_view_row_get_view_id (view), "solved")
+                                         ? -1
+                                         : desk_store_count_tickets (self->store, &filter, NULL));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update_counts (DeskWindow *self)
+{
+  if (self->counts_source == 0)
+    self->counts_source = g_timeout_add (500, update_counts_cb, self);
 }
 
 static void
@@ -382,6 +420,26 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpoin
                                 gtk_list_item_get_item (item));
 }
 
+/* The server said who is signed in: "My Queue" and the composer depend on it. */
+static void
+desk_window_signed_in_cb (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gboolean         trainee = app != NULL && desk_application_get_role (app) == DESK_ROLE_TRAINEE;
+
+  /* Trainees practise with internal notes; the server refuses their replies. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reply_toggle), !trainee);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reply_toggle),
+                               trainee ? _ ("Trainees write internal notes; replies to customers "
+                                            "come from agents")
+                                       : NULL);
+  if (trainee)
+    gtk_toggle_button_set_active (self->note_toggle, TRUE);
+
+  desk_window_restore_last_view (self);
+  queue_update_counts (self);
+}
+
 /* Once the window belongs to the application, follow its cache. */
 static void
 desk_window_connect_store (DeskWindow *self)
@@ -427,7 +485,7 @@ desk_window_connect_store (DeskWindow *self)
   g_signal_connect_object (desk_application_get_sync (app), "notify::progress",
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
   /* "My Queue" needs to know who "my" is. */
-  g_signal_connect_object (app, "notify::user-id", G_CALLBACK (desk_window_restore_last_view), self,
+  g_signal_connect_object (app, "notify::user-id", G_CALLBACK (desk_window_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
 }
 
@@ -510,6 +568,7 @@ desk_window_application_cb (DeskWindow *self)
     desk_window_connect_store (self);
   desk_window_restore_last_view (self);
   update_inbox_page (self);
+  queue_update_counts (self);
 }
 
 static void
@@ -518,6 +577,7 @@ desk_window_dispose (GObject *object)
   DeskWindow *self = DESK_WINDOW (object);
 
   save_draft (self);
+  g_clear_handle_id (&self->counts_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
   g_clear_object (&self->settings);
@@ -568,6 +628,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, thread_list);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_view);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, note_toggle);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, reply_toggle);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_status);
   gtk_widget_class_bind_template_callback (widget_class, views_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, inbox_list_activate_cb);
