@@ -93,6 +93,12 @@ static const char *migrations[] = {
   "CREATE TRIGGER messages_au AFTER UPDATE ON messages BEGIN"
   "  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);"
   "  INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body); END;",
+
+  /* 3: the full-text indexes are kept per page, not per row (FTS5 flushes
+   * its buffer at every statement's savepoint, so row triggers made one
+   * index segment a row). */
+  "DROP TRIGGER articles_ai; DROP TRIGGER articles_ad; DROP TRIGGER articles_au;"
+  "DROP TRIGGER messages_ai; DROP TRIGGER messages_ad; DROP TRIGGER messages_au;",
 };
 
 static const char *collection_names[] = { "tickets", "messages", "articles", "canned" };
@@ -256,6 +262,89 @@ bind_text (sqlite3_stmt *stmt, int column, const char *text)
     sqlite3_bind_null (stmt, column);
 }
 
+/* The full-text entries of the rows a page touches: dropped before the rows
+ * change (the indexes need the old text to forget it), added back after. */
+static const char *index_before[] = {
+  "INSERT INTO tickets_fts (tickets_fts, rowid, subject, requester) SELECT 'delete', id, subject,"
+  " coalesce(requester_name, '') || ' ' || coalesce(requester_email, '') FROM tickets"
+  " WHERE id IN (SELECT value FROM json_each(?1));"
+  "INSERT INTO messages_fts (messages_fts, rowid, body) SELECT 'delete', id, body FROM messages"
+  " WHERE ticket_id IN (SELECT value FROM json_each(?2))",
+  "INSERT INTO messages_fts (messages_fts, rowid, body) SELECT 'delete', id, body FROM messages"
+  " WHERE id IN (SELECT value FROM json_each(?1))",
+  "INSERT INTO articles_fts (articles_fts, rowid, title, body) SELECT 'delete', id, title, body"
+  " FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
+  NULL,
+};
+
+static const char *index_after[] = {
+  "INSERT INTO tickets_fts (rowid, subject, requester) SELECT id, subject,"
+  " coalesce(requester_name, '') || ' ' || coalesce(requester_email, '') FROM tickets"
+  " WHERE id IN (SELECT value FROM json_each(?1))",
+  "INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages"
+  " WHERE id IN (SELECT value FROM json_each(?1))",
+  "INSERT INTO articles_fts (rowid, title, body) SELECT id, title, body FROM articles"
+  " WHERE id IN (SELECT value FROM json_each(?1))",
+  NULL,
+};
+
+/* Runs the ;-separated statements of @sql with ?1 and ?2 bound. */
+static gboolean
+run_index_sql (
+    DeskStore *self, const char *sql, const char *ids, const char *deleted_ids, GError **error)
+{
+  const char *tail = sql;
+
+  while (tail != NULL && *tail != '\0')
+    {
+      sqlite3_stmt *stmt = NULL;
+      int           rc;
+
+      if (sqlite3_prepare_v2 (self->db, tail, -1, &stmt, &tail) != SQLITE_OK)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s",
+                       sqlite3_errmsg (self->db));
+          return FALSE;
+        }
+      if (stmt == NULL)
+        break;
+      sqlite3_bind_text (stmt, 1, ids, -1, SQLITE_STATIC);
+      if (sqlite3_bind_parameter_count (stmt) >= 2)
+        sqlite3_bind_text (stmt, 2, deleted_ids, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s",
+                       sqlite3_errmsg (self->db));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gint64
+record_id (DeskStoreCollection collection, gpointer record, gboolean *deleted)
+{
+  switch (collection)
+    {
+      case DESK_STORE_COLLECTION_TICKETS:
+        *deleted = ((DeskTicketRecord *) record)->deleted;
+        return ((DeskTicketRecord *) record)->id;
+      case DESK_STORE_COLLECTION_MESSAGES:
+        *deleted = ((DeskMessageRecord *) record)->deleted;
+        return ((DeskMessageRecord *) record)->id;
+      case DESK_STORE_COLLECTION_ARTICLES:
+        *deleted = ((DeskArticleRecord *) record)->deleted;
+        return ((DeskArticleRecord *) record)->id;
+      case DESK_STORE_COLLECTION_CANNED:
+      default:
+        *deleted = ((DeskCannedRecord *) record)->deleted;
+        return ((DeskCannedRecord *) record)->id;
+    }
+}
+
 static gboolean
 delete_row (DeskStore *self, const char *sql, gint64 id, GError **error)
 {
@@ -269,16 +358,7 @@ static gboolean
 apply_ticket (DeskStore *self, DeskTicketRecord *ticket, GError **error)
 {
   g_autofree char *tags = NULL;
-  g_autofree char *requester = NULL;
   sqlite3_stmt    *stmt;
-
-  /* The contentless index needs the old values to delete a row. */
-  stmt = prepare (self, "INSERT INTO tickets_fts (tickets_fts, rowid, subject, requester)"
-                        " SELECT 'delete', id, subject, coalesce(requester_name, '') || ' ' ||"
-                        " coalesce(requester_email, '') FROM tickets WHERE id = ?");
-  sqlite3_bind_int64 (stmt, 1, ticket->id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
 
   if (ticket->deleted)
     return delete_row (self, "DELETE FROM messages WHERE ticket_id = ?", ticket->id, error) &&
@@ -315,15 +395,6 @@ apply_ticket (DeskStore *self, DeskTicketRecord *ticket, GError **error)
   bind_nullable (stmt, 21, ticket->last_message_at);
   sqlite3_bind_int64 (stmt, 22, ticket->message_count);
   bind_nullable (stmt, 23, ticket->csat);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  requester = g_strdup_printf ("%s %s", ticket->requester.name ? ticket->requester.name : "",
-                               ticket->requester.email ? ticket->requester.email : "");
-  stmt = prepare (self, "INSERT INTO tickets_fts (rowid, subject, requester) VALUES (?, ?, ?)");
-  sqlite3_bind_int64 (stmt, 1, ticket->id);
-  bind_text (stmt, 2, ticket->subject);
-  bind_text (stmt, 3, requester);
   return step_done (self, stmt, error);
 }
 
@@ -419,13 +490,43 @@ desk_store_apply_page (DeskStore          *self,
                        const char         *next_cursor,
                        GError            **error)
 {
-  sqlite3_stmt *stmt;
+  g_autofree char *page_ids = NULL;
+  g_autofree char *deleted_ids = NULL;
+  sqlite3_stmt    *stmt;
 
   g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
   g_return_val_if_fail (collection < G_N_ELEMENTS (collection_names), FALSE);
 
+  if (records != NULL && records->len > 0)
+    {
+      g_autoptr (GString) all = g_string_new ("[");
+      g_autoptr (GString) deleted = g_string_new ("[");
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          gboolean is_deleted = FALSE;
+          gint64   id = record_id (collection, g_ptr_array_index (records, i), &is_deleted);
+
+          g_string_append_printf (all, "%s%" G_GINT64_FORMAT, i ? "," : "", id);
+          if (is_deleted)
+            g_string_append_printf (deleted, "%s%" G_GINT64_FORMAT, deleted->len > 1 ? "," : "",
+                                    id);
+        }
+      g_string_append_c (all, ']');
+      g_string_append_c (deleted, ']');
+      page_ids = g_string_free (g_steal_pointer (&all), FALSE);
+      deleted_ids = g_string_free (g_steal_pointer (&deleted), FALSE);
+    }
+
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
+
+  if (page_ids != NULL && index_before[collection] != NULL &&
+      !run_index_sql (self, index_before[collection], page_ids, deleted_ids, error))
+    {
+      exec (self->db, "ROLLBACK", NULL);
+      return FALSE;
+    }
 
   for (guint i = 0; records != NULL && i < records->len; i++)
     {
@@ -456,6 +557,13 @@ desk_store_apply_page (DeskStore          *self,
           exec (self->db, "ROLLBACK", NULL);
           return FALSE;
         }
+    }
+
+  if (page_ids != NULL && index_after[collection] != NULL &&
+      !run_index_sql (self, index_after[collection], page_ids, deleted_ids, error))
+    {
+      exec (self->db, "ROLLBACK", NULL);
+      return FALSE;
     }
 
   if (next_cursor != NULL)
@@ -737,11 +845,19 @@ desk_store_search_articles (DeskStore *self, const char *text, guint limit, GErr
   if (query == NULL)
     return g_steal_pointer (&hits);
 
-  /* A title match counts ten times a body match. */
-  stmt = prepare (self, "SELECT a.id, a.title, snippet(articles_fts, 1, char(1), char(2), '…', 16),"
-                        " a.category, a.locale, bm25(articles_fts, 10.0, 1.0) AS rank"
-                        " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-                        " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?");
+  /* A title match counts ten times a body match. Ranking comes first and
+   * snippets are made for the rows kept only: a short prefix matches most
+   * articles, and a snippet re-reads its article. MATERIALIZED keeps SQLite
+   * from folding the two steps back into one. */
+  stmt =
+      prepare (self, "WITH top AS MATERIALIZED (SELECT rowid AS id, bm25(articles_fts, 10.0, 1.0)"
+                     " AS rank FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank"
+                     " LIMIT ?2)"
+                     " SELECT a.id, a.title, snippet(articles_fts, 1, char(1), char(2), '…', 16),"
+                     " a.category, a.locale, top.rank FROM top"
+                     " CROSS JOIN articles_fts ON articles_fts.rowid = top.id"
+                     " CROSS JOIN articles a ON a.id = top.id"
+                     " WHERE articles_fts MATCH ?1 ORDER BY top.rank");
   bind_text (stmt, 1, query);
   sqlite3_bind_int (stmt, 2, limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
