@@ -1,0 +1,856 @@
+/* bench-sync.c
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bench-sync"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <glib/gstdio.h>
+
+#include "desk-bench.h"
+#include "desk-server.h"
+#include "desk-store.h"
+#include "desk-inbox-model.h"
+#include "desk-sync.h"
+
+/* The client's first sync of a large desk, and its knowledge-base search.
+ *
+ * The sync runs end to end: agent-desk-server in a process of its own (so
+ * that the peak RSS reported is the client's alone) serves 100,000 tickets
+ * and 1,000,000 messages, and DeskSync walks them by pages of 500 into a new
+ * DeskStore. The server's database is seeded by this program run again with
+ * --seed DIR, for the same reason.
+ *
+ * The search runs prefix queries of one or two words over a cache holding
+ * 10,000 articles of about 2 KB each.
+ *
+ * Usage: bench-sync [PATH/TO/agent-desk-server]; without it, the server
+ * next to this program in the build tree. */
+
+#define N_SYNTHETIC_TICKETS 100000
+#define N_SYNTHETIC_MESSAGES 1000000
+#define SYNC_PAGE_SIZE 500
+
+#define SEED_TIMEOUT_MS (300 * 1000)
+#define SERVER_START_TIMEOUT_MS (30 * 1000)
+#define SERVER_EXIT_TIMEOUT_MS (10 * 1000)
+#define SYNC_TIMEOUT_MS (300 * 1000)
+
+#define KB_ARTICLES 10000
+#define KB_PAGE_SIZE 500
+#define KB_ARTICLE_BYTES 2048
+#define KB_GENERATED_WORDS 3000
+#define KB_QUERIES 2000
+#define KB_WARMUP_QUERIES 20
+#define KB_RESULTS 20
+
+static const gint64 all_queues[] = { 1, 2, 3, 4 };
+
+/* The words of a support desk, the most frequent first: articles draw
+ * their words with a long tail after these. */
+static const char *common_terms[] = {
+  "account",      "password", "reset",    "withdrawal",     "deposit",      "verify",
+  "verification", "identity", "document", "transfer",       "balance",      "wallet",
+  "address",      "network",  "fee",      "fees",           "limit",        "limits",
+  "security",     "two",      "factor",   "authentication", "login",        "email",
+  "phone",        "code",     "support",  "ticket",         "refund",       "payment",
+  "card",         "bank",     "pending",  "confirm",        "confirmation", "order",
+  "trade",        "trading",  "market",   "price",          "currency",     "settings",
+  "profile",      "update",   "change",   "lost",           "access",       "device",
+  "app",          "browser",  "error",    "failed",         "delay",        "review",
+  "policy",       "region",   "tax",      "statement",      "history",      "report",
+};
+
+static const char *syllables[] = {
+  "ba", "be", "bi", "bo", "bu", "ca", "ce", "co", "da", "de", "di", "do", "fa", "fe",
+  "fi", "ga", "ge", "go", "ha", "he", "hi", "ka", "ke", "ki", "ko", "la", "le", "li",
+  "lo", "lu", "ma", "me", "mi", "mo", "na", "ne", "ni", "no", "pa", "pe", "pi", "po",
+  "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "ta", "te", "ti", "to", "tu",
+  "va", "ve", "vi", "za", "ar", "er", "in", "on", "or", "st", "tr", "nd", "sh", "th",
+};
+
+static const char *categories[] = {
+  "Account", "Deposits", "Withdrawals", "Security", "Trading", "Fees", "Compliance",
+};
+
+/* Waiting on the main context, bounded */
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the default main context until *@done or @timeout_ms have passed. */
+static gboolean
+wait_for (const gboolean *done, guint timeout_ms)
+{
+  g_autoptr (GSource) timeout = g_timeout_source_new (timeout_ms);
+  gboolean timed_out = FALSE;
+
+  g_source_set_callback (timeout, timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (timeout);
+
+  return *done;
+}
+
+/* Temporary files */
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+
+  if (g_remove (path) != 0)
+    g_warning ("Could not remove %s: %s", path, g_strerror (errno));
+}
+
+/* Peak resident memory of this process so far, in MiB. */
+static double
+peak_rss_mib (void)
+{
+  g_autofree char *status = NULL;
+  const char      *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+
+  line = strstr (status, "VmHWM:");
+  if (line == NULL)
+    return 0;
+
+  return g_ascii_strtoll (line + strlen ("VmHWM:"), NULL, 10) / 1024.0;
+}
+
+/* Child processes */
+
+/* A child dies with this process, even when it stops on g_error(). */
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags flags, GError **error, const char *const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *stdout_text;
+  GError      *error;
+  gboolean     done;
+} Child;
+
+static void
+communicate_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Child *child = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &child->stdout_text, NULL,
+                                        &child->error);
+  child->done = TRUE;
+}
+
+/* Seeds the server's database in @data_dir from another process (this
+ * program, run with --seed), and returns the token it prints. */
+static char *
+seed_in_child (const char *data_dir, GError **error)
+{
+  g_autofree char *self_exe = NULL;
+  Child            child = { NULL, NULL, NULL, FALSE };
+  char            *token;
+
+  self_exe = g_file_read_link ("/proc/self/exe", error);
+  if (self_exe == NULL)
+    return NULL;
+
+  child.process = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
+                         (const char *const[]){ self_exe, "--seed", data_dir, NULL });
+  if (child.process == NULL)
+    return NULL;
+
+  g_subprocess_communicate_utf8_async (child.process, NULL, NULL, communicate_cb, &child);
+  if (!wait_for (&child.done, SEED_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (child.process);
+      while (!child.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_error (&child.error);
+      g_clear_pointer (&child.stdout_text, g_free);
+      g_clear_object (&child.process);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Seeding took more than %u s",
+                   SEED_TIMEOUT_MS / 1000);
+      return NULL;
+    }
+
+  if (child.error == NULL && !g_subprocess_get_successful (child.process))
+    g_set_error (&child.error, G_IO_ERROR, G_IO_ERROR_FAILED, "Seeding failed");
+  g_clear_object (&child.process);
+  if (child.error != NULL)
+    {
+      g_free (child.stdout_text);
+      g_propagate_error (error, child.error);
+      return NULL;
+    }
+
+  token = g_strdup (g_strstrip (child.stdout_text));
+  g_free (child.stdout_text);
+  return token;
+}
+
+/* bench-sync --seed DIR: the child's side. */
+static int
+seed_main (const char *data_dir)
+{
+  g_autoptr (DeskServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64           lead_id;
+
+  server = desk_server_new (data_dir, &error);
+  if (server == NULL || !desk_server_seed_demo (server, SOURCE_DATADIR "/demo", &error) ||
+      !desk_server_seed_synthetic (server, N_SYNTHETIC_TICKETS, N_SYNTHETIC_MESSAGES, &error))
+    {
+      g_printerr ("bench-sync: could not seed the server: %s\n", error->message);
+      return 1;
+    }
+
+  lead_id = desk_server_create_user (server, "Bench Lead", "bench.lead@desk.test", DESK_ROLE_LEAD,
+                                     all_queues, G_N_ELEMENTS (all_queues), &error);
+  if (lead_id <= 0 || !(token = desk_server_create_token (server, lead_id, &error)))
+    {
+      g_printerr ("bench-sync: could not create the lead's token: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("%s\n", token);
+  return 0;
+}
+
+/* A free port on 127.0.0.1, by binding port 0 and letting it go again. */
+static guint
+pick_free_port (GError **error)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL || !g_socket_bind (socket, address, FALSE, error))
+    return 0;
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return 0;
+
+  g_socket_close (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+typedef struct
+{
+  char    *line;
+  GError  *error;
+  gboolean done;
+} Line;
+
+static void
+read_line_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Line *line = user_data;
+
+  line->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
+                                                          NULL, &line->error);
+  line->done = TRUE;
+}
+
+/* Starts agent-desk-server on @data_dir and returns once it says it
+ * listens, with its base URL in @base_url. */
+static GSubprocess *
+start_server (const char *server_exe, const char *data_dir, char **base_url, GError **error)
+{
+  g_autoptr (GSubprocess) server = NULL;
+  g_autoptr (GDataInputStream) output = NULL;
+  g_autofree char *listen = NULL;
+  Line             line = { NULL, NULL, FALSE };
+  guint            port;
+
+  port = pick_free_port (error);
+  if (port == 0)
+    return NULL;
+
+  listen = g_strdup_printf ("127.0.0.1:%u", port);
+  server = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
+                  (const char *const[]){ server_exe, "--data", data_dir, "--listen", listen,
+                                         "--rate-limit", "1000000000", NULL });
+  if (server == NULL)
+    return NULL;
+
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  g_data_input_stream_read_line_async (output, G_PRIORITY_DEFAULT, NULL, read_line_cb, &line);
+  if (!wait_for (&line.done, SERVER_START_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (server);
+      while (!line.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_error (&line.error);
+      g_free (line.line);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s did not start within %u s",
+                   server_exe, SERVER_START_TIMEOUT_MS / 1000);
+      return NULL;
+    }
+
+  if (line.line == NULL || !g_str_has_prefix (line.line, "Listening on "))
+    {
+      g_subprocess_force_exit (server);
+      if (line.error != NULL)
+        g_propagate_error (error, line.error);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s did not start: “%s”", server_exe,
+                     line.line ? line.line : "(no output)");
+      g_free (line.line);
+      return NULL;
+    }
+
+  *base_url = g_strdup (line.line + strlen ("Listening on "));
+  g_free (line.line);
+  return g_steal_pointer (&server);
+}
+
+static void
+wait_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *done = TRUE;
+}
+
+static void
+stop_server (GSubprocess *server)
+{
+  gboolean done = FALSE;
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait_async (server, NULL, wait_cb, &done);
+  if (!wait_for (&done, SERVER_EXIT_TIMEOUT_MS))
+    {
+      g_warning ("The server did not stop on SIGTERM; killing it");
+      g_subprocess_force_exit (server);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* The first sync */
+
+typedef struct
+{
+  gint64   start;
+  gint64   last_page[DESK_STORE_COLLECTION_CANNED + 1];
+  guint64  items[DESK_STORE_COLLECTION_CANNED + 1];
+  GError  *error;
+  gboolean done;
+} SyncRun;
+
+static void
+page_applied_cb (DeskSync *sync, guint collection, guint n_items, gpointer user_data)
+{
+  SyncRun *run = user_data;
+
+  if (collection >= G_N_ELEMENTS (run->items))
+    return;
+
+  run->items[collection] += n_items;
+  run->last_page[collection] = g_get_monotonic_time ();
+}
+
+static void
+sync_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  SyncRun *run = user_data;
+
+  desk_sync_run_finish (DESK_SYNC (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+run_sync (const char *base_url, const char *token, const char *cache_path, GError **error)
+{
+  g_autoptr (DeskStore) store = NULL;
+  g_autoptr (DeskClient) client = NULL;
+  g_autoptr (DeskSync) sync = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  SyncRun run = { 0 };
+  double  tickets_s;
+  double  messages_s;
+
+  store = desk_store_new (cache_path, error);
+  if (store == NULL)
+    return FALSE;
+
+  client = desk_client_new (base_url, token);
+  sync = desk_sync_new (client, store);
+  desk_sync_set_page_size (sync, SYNC_PAGE_SIZE);
+  g_signal_connect (sync, "page-applied", G_CALLBACK (page_applied_cb), &run);
+
+  run.start = g_get_monotonic_time ();
+  desk_sync_run_async (sync, cancellable, sync_cb, &run);
+  if (!wait_for (&run.done, SYNC_TIMEOUT_MS))
+    {
+      g_cancellable_cancel (cancellable);
+      while (!run.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_clear_error (&run.error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "The sync did not finish within %u s (%" G_GUINT64_FORMAT
+                   " tickets, %" G_GUINT64_FORMAT " messages)",
+                   SYNC_TIMEOUT_MS / 1000, run.items[DESK_STORE_COLLECTION_TICKETS],
+                   run.items[DESK_STORE_COLLECTION_MESSAGES]);
+      return FALSE;
+    }
+  if (run.error != NULL)
+    {
+      g_propagate_prefixed_error (error, run.error, "The sync failed: ");
+      return FALSE;
+    }
+
+  if (run.items[DESK_STORE_COLLECTION_TICKETS] < N_SYNTHETIC_TICKETS ||
+      run.items[DESK_STORE_COLLECTION_MESSAGES] < N_SYNTHETIC_MESSAGES ||
+      desk_store_count (store, DESK_STORE_COLLECTION_TICKETS) <
+          (gint64) run.items[DESK_STORE_COLLECTION_TICKETS] ||
+      desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES) <
+          (gint64) run.items[DESK_STORE_COLLECTION_MESSAGES])
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "The sync brought %" G_GUINT64_FORMAT " tickets and %" G_GUINT64_FORMAT
+                   " messages; the cache holds %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
+                   run.items[DESK_STORE_COLLECTION_TICKETS],
+                   run.items[DESK_STORE_COLLECTION_MESSAGES],
+                   desk_store_count (store, DESK_STORE_COLLECTION_TICKETS),
+                   desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES));
+      return FALSE;
+    }
+
+  /* Tickets come first, then messages: each phase ends on its last page. */
+  tickets_s = (run.last_page[DESK_STORE_COLLECTION_TICKETS] - run.start) / (double) G_USEC_PER_SEC;
+  messages_s = (run.last_page[DESK_STORE_COLLECTION_MESSAGES] -
+                run.last_page[DESK_STORE_COLLECTION_TICKETS]) /
+               (double) G_USEC_PER_SEC;
+  g_debug ("Sync: %" G_GUINT64_FORMAT " tickets in %.2f s, %" G_GUINT64_FORMAT
+           " messages in %.2f s, %.2f s in all",
+           run.items[DESK_STORE_COLLECTION_TICKETS], tickets_s,
+           run.items[DESK_STORE_COLLECTION_MESSAGES], messages_s,
+           (g_get_monotonic_time () - run.start) / (double) G_USEC_PER_SEC);
+
+  desk_bench_report ("sync_tickets_per_s", run.items[DESK_STORE_COLLECTION_TICKETS] / tickets_s,
+                     "tickets/s");
+  desk_bench_report ("sync_messages_per_s", run.items[DESK_STORE_COLLECTION_MESSAGES] / messages_s,
+                     "messages/s");
+  desk_bench_report ("sync_peak_rss_mib", peak_rss_mib (), "MiB");
+
+  return TRUE;
+}
+
+/* Inbox views over the synced cache */
+
+static void
+fetch_rows (GListModel *model, guint n_rows)
+{
+  guint n = MIN (n_rows, g_list_model_get_n_items (model));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) row = g_list_model_get_item (model, i);
+      g_assert (row != NULL);
+    }
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gboolean
+bench_inbox (const char *cache_path, GError **error)
+{
+  g_autoptr (DeskStore) store = NULL;
+  g_autoptr (DeskInboxModel) model = NULL;
+  g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  DeskInboxFilter open = DESK_INBOX_FILTER_ALL;
+  gint64          start = g_get_monotonic_time ();
+  double          ms;
+
+  /* Opening the cache and the first 50 rows of "All open" by SLA. */
+  store = desk_store_new (cache_path, error);
+  if (store == NULL)
+    return FALSE;
+  open.status_mask =
+      1 << DESK_TICKET_STATUS_NEW | 1 << DESK_TICKET_STATUS_OPEN | 1 << DESK_TICKET_STATUS_PENDING;
+  model = desk_inbox_model_new (store);
+  desk_inbox_model_set_filter (model, &open);
+  fetch_rows (G_LIST_MODEL (model), 50);
+  desk_bench_report ("open_first_rows_ms", (g_get_monotonic_time () - start) / 1000.0, "ms");
+
+  /* Switching between views, each to its first 50 rows. */
+  for (guint round = 0; round < 5; round++)
+    for (guint view = 0; view < 4; view++)
+      {
+        DeskInboxFilter filter = open;
+        DeskInboxSort   sort = DESK_INBOX_SORT_SLA;
+
+        if (view == 1)
+          filter.assignee_id = DESK_ASSIGNEE_NOBODY;
+        else if (view == 2)
+          {
+            filter.queue_id = 2;
+            sort = DESK_INBOX_SORT_PRIORITY;
+          }
+        else if (view == 3)
+          {
+            filter.status_mask = 1 << DESK_TICKET_STATUS_SOLVED | 1 << DESK_TICKET_STATUS_CLOSED;
+            sort = DESK_INBOX_SORT_NEWEST;
+          }
+
+        start = g_get_monotonic_time ();
+        desk_inbox_model_set_sort (model, sort);
+        desk_inbox_model_set_filter (model, &filter);
+        fetch_rows (G_LIST_MODEL (model), 50);
+        ms = (g_get_monotonic_time () - start) / 1000.0;
+        g_array_append_val (times, ms);
+      }
+
+  g_array_sort (times, compare_doubles);
+  g_debug ("View switches: median %.1f ms, slowest %.1f ms",
+           g_array_index (times, double, times->len / 2),
+           g_array_index (times, double, times->len - 1));
+  desk_bench_report ("view_change_ms", g_array_index (times, double, times->len / 2), "ms");
+
+  return TRUE;
+}
+
+static gboolean
+bench_sync (const char *server_exe, const char *tmp_dir, GError **error)
+{
+  g_autofree char *data_dir = g_build_filename (tmp_dir, "server", NULL);
+  g_autofree char *cache_path = g_build_filename (tmp_dir, "client", "cache.db", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *base_url = NULL;
+  g_autoptr (GSubprocess) server = NULL;
+  gint64   start = g_get_monotonic_time ();
+  gboolean ok;
+
+  if (!g_file_test (server_exe, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No server at %s", server_exe);
+      return FALSE;
+    }
+
+  token = seed_in_child (data_dir, error);
+  if (token == NULL)
+    return FALSE;
+  g_debug ("Seeded the server in %.1f s", (g_get_monotonic_time () - start) / 1e6);
+
+  server = start_server (server_exe, data_dir, &base_url, error);
+  if (server == NULL)
+    return FALSE;
+
+  ok = run_sync (base_url, token, cache_path, error);
+  stop_server (server);
+
+  return ok && bench_inbox (cache_path, error);
+}
+
+/* Knowledge-base search */
+
+static GPtrArray *
+make_vocabulary (GRand *rand)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (common_terms); i++)
+    {
+      g_ptr_array_add (words, g_strdup (common_terms[i]));
+      g_hash_table_add (seen, g_ptr_array_index (words, words->len - 1));
+    }
+
+  while (words->len < G_N_ELEMENTS (common_terms) + KB_GENERATED_WORDS)
+    {
+      g_autoptr (GString) word = g_string_new (NULL);
+      guint n_syllables = g_rand_int_range (rand, 2, 5);
+
+      for (guint s = 0; s < n_syllables; s++)
+        g_string_append (word, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
+
+      if (g_hash_table_contains (seen, word->str))
+        continue;
+      g_ptr_array_add (words, g_string_free (g_steal_pointer (&word), FALSE));
+      g_hash_table_add (seen, g_ptr_array_index (words, words->len - 1));
+    }
+
+  return words;
+}
+
+/* A word with about Zipf's distribution: the first ones most often. */
+static const char *
+pick_word (GRand *rand, GPtrArray *vocabulary)
+{
+  guint index = (guint) pow (vocabulary->len, g_rand_double (rand)) - 1;
+
+  return g_ptr_array_index (vocabulary, MIN (index, vocabulary->len - 1));
+}
+
+static char *
+make_sentences (GRand *rand, GPtrArray *vocabulary, gsize min_length)
+{
+  GString *text = g_string_new (NULL);
+
+  while (text->len < min_length)
+    {
+      guint n_words = g_rand_int_range (rand, 6, 17);
+
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      for (guint w = 0; w < n_words; w++)
+        {
+          const char *word = pick_word (rand, vocabulary);
+
+          if (w == 0)
+            {
+              g_string_append_c (text, g_ascii_toupper (word[0]));
+              g_string_append (text, word + 1);
+            }
+          else
+            {
+              g_string_append_c (text, ' ');
+              g_string_append (text, word);
+            }
+        }
+      g_string_append_c (text, '.');
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static DeskArticleRecord *
+make_article (GRand *rand, GPtrArray *vocabulary, gint64 id, gint64 now)
+{
+  DeskArticleRecord *article = g_new0 (DeskArticleRecord, 1);
+  GString           *title = g_string_new (NULL);
+  guint              n_title_words = g_rand_int_range (rand, 3, 8);
+
+  for (guint w = 0; w < n_title_words; w++)
+    {
+      if (w > 0)
+        g_string_append_c (title, ' ');
+      g_string_append (title, pick_word (rand, vocabulary));
+    }
+  title->str[0] = g_ascii_toupper (title->str[0]);
+
+  article->id = id;
+  article->version = 1;
+  article->title = g_string_free (title, FALSE);
+  article->body = make_sentences (rand, vocabulary, KB_ARTICLE_BYTES);
+  article->category = g_strdup (categories[id % G_N_ELEMENTS (categories)]);
+  article->locale = g_strdup ("en");
+  article->updated_at = now;
+  article->url = g_strdup_printf ("https://help.desk.test/articles/%" G_GINT64_FORMAT, id);
+
+  return article;
+}
+
+static gboolean
+fill_knowledge_base (DeskStore *store, GRand *rand, GPtrArray *vocabulary, GError **error)
+{
+  gint64 now = g_get_real_time ();
+
+  for (guint first = 1; first <= KB_ARTICLES; first += KB_PAGE_SIZE)
+    {
+      g_autoptr (GPtrArray) page =
+          g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+      g_autofree char *cursor = NULL;
+
+      for (guint id = first; id < first + KB_PAGE_SIZE && id <= KB_ARTICLES; id++)
+        g_ptr_array_add (page, make_article (rand, vocabulary, id, now));
+
+      cursor = g_strdup_printf ("bench-%u", first + KB_PAGE_SIZE - 1);
+      if (!desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, cursor, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* One or two words, each the first 2 to 5 letters of a vocabulary word. */
+static char *
+make_query (GRand *rand, GPtrArray *vocabulary)
+{
+  GString *query = g_string_new (NULL);
+  guint    n_words = g_rand_int_range (rand, 1, 3);
+
+  for (guint w = 0; w < n_words; w++)
+    {
+      const char *word =
+          g_ptr_array_index (vocabulary, g_rand_int_range (rand, 0, vocabulary->len));
+      gsize length = MIN (strlen (word), (gsize) g_rand_int_range (rand, 2, 6));
+
+      if (w > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_len (query, word, length);
+    }
+
+  return g_string_free (query, FALSE);
+}
+
+/* The nearest-rank percentile @p (0..100) of sorted @values. */
+static double
+percentile (GArray *values, double p)
+{
+  guint rank;
+
+  if (values->len == 0)
+    return 0;
+
+  rank = (guint) CLAMP (ceil (p / 100.0 * values->len), 1, values->len);
+  return g_array_index (values, double, rank - 1);
+}
+
+static gboolean
+bench_kb_search (const char *tmp_dir, GError **error)
+{
+  g_autofree char *cache_path = g_build_filename (tmp_dir, "kb", "cache.db", NULL);
+  g_autoptr (DeskStore) store = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (GPtrArray) vocabulary = NULL;
+  g_autoptr (GArray) latencies = g_array_sized_new (FALSE, FALSE, sizeof (double), KB_QUERIES);
+  guint64 n_hits = 0;
+  gint64  start;
+
+  store = desk_store_new (cache_path, error);
+  if (store == NULL)
+    return FALSE;
+
+  vocabulary = make_vocabulary (rand);
+  start = g_get_monotonic_time ();
+  if (!fill_knowledge_base (store, rand, vocabulary, error))
+    return FALSE;
+  g_debug ("Wrote %u articles in %.1f s", KB_ARTICLES, (g_get_monotonic_time () - start) / 1e6);
+
+  for (guint i = 0; i < KB_WARMUP_QUERIES + KB_QUERIES; i++)
+    {
+      g_autofree char *query = make_query (rand, vocabulary);
+      g_autoptr (GPtrArray) hits = NULL;
+      gint64 query_start = g_get_monotonic_time ();
+      double ms;
+
+      hits = desk_store_search_articles (store, query, KB_RESULTS, error);
+      if (hits == NULL)
+        {
+          g_prefix_error (error, "“%s”: ", query);
+          return FALSE;
+        }
+      ms = (g_get_monotonic_time () - query_start) / 1000.0;
+
+      if (i < KB_WARMUP_QUERIES)
+        continue;
+      g_array_append_val (latencies, ms);
+      n_hits += hits->len;
+    }
+  g_debug ("%u queries, %.1f hits a query", KB_QUERIES, (double) n_hits / KB_QUERIES);
+
+  g_array_sort (latencies, compare_doubles);
+  desk_bench_report ("kb_search_p99_ms", percentile (latencies, 99), "ms");
+  desk_bench_report ("kb_search_median_ms", percentile (latencies, 50), "ms");
+
+  return TRUE;
+}
+
+/* The server built with this program, for runs without an argument. */
+static char *
+default_server_exe (void)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *bench_dir = NULL;
+
+  if (self_exe == NULL)
+    return g_strdup ("agent-desk-server");
+
+  bench_dir = g_path_get_dirname (self_exe);
+  return g_build_filename (bench_dir, "..", "..", "app", "server", "agent-desk-server", NULL);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server_exe = NULL;
+  g_autofree char *tmp_dir = NULL;
+  gboolean         ok;
+
+  if (argc == 3 && g_str_equal (argv[1], "--seed"))
+    return seed_main (argv[2]);
+  if (argc > 2)
+    {
+      g_printerr ("Usage: %s [PATH/TO/agent-desk-server]\n", argv[0]);
+      return 2;
+    }
+
+  server_exe = argc == 2 ? g_strdup (argv[1]) : default_server_exe ();
+  tmp_dir = g_dir_make_tmp ("bench-sync-XXXXXX", &error);
+  if (tmp_dir == NULL)
+    {
+      g_printerr ("bench-sync: %s\n", error->message);
+      return 1;
+    }
+
+  ok = bench_sync (server_exe, tmp_dir, &error) && bench_kb_search (tmp_dir, &error);
+  remove_tree (tmp_dir);
+
+  if (!ok)
+    {
+      g_printerr ("bench-sync: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
