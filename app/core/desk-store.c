@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "desk-json.h"
+#include "desk-sqlite.h"
 #include "desk-store-private.h"
 
 struct _DeskStore
@@ -126,17 +127,7 @@ user_version (sqlite3 *db)
 static gboolean
 exec (sqlite3 *db, const char *sql, GError **error)
 {
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s",
-                   message ? message : sqlite3_errmsg (db));
-      sqlite3_free (message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return desk_sqlite_exec (db, sql, error);
 }
 
 /* Each step runs in its own transaction with its version bump, so an
@@ -215,33 +206,13 @@ desk_store_get_schema_version (DeskStore *self)
 static sqlite3_stmt *
 prepare (DeskStore *self, const char *sql)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    g_error ("Invalid SQL statement %s: %s", sql, sqlite3_errmsg (self->db));
-
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
-  return stmt;
+  return desk_sqlite_prepare_cached (self->db, self->statements, sql);
 }
 
 static gboolean
 step_done (DeskStore *self, sqlite3_stmt *stmt, GError **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cache error: %s", sqlite3_errmsg (self->db));
-  return FALSE;
+  return desk_sqlite_step_done (self->db, stmt, error);
 }
 
 static void
@@ -1280,6 +1251,5 @@ desk_store_class_init (DeskStoreClass *klass)
 static void
 desk_store_init (DeskStore *self)
 {
-  self->statements =
-      g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sqlite3_finalize);
+  self->statements = desk_sqlite_statement_cache_new ();
 }

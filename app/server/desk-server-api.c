@@ -522,7 +522,7 @@ handle_ticket_patch (Request *request, gint64 ticket_id)
   ticket->version++;
   ticket->updated_at = g_get_real_time ();
 
-  if (!_desk_server_save_ticket (request->server, ticket, FALSE, &error))
+  if (!_desk_server_save_ticket (request->server, ticket, &error))
     {
       _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
       return;
@@ -553,7 +553,7 @@ handle_ticket_delete (Request *request, gint64 ticket_id)
 
   /* Its messages go with it: each becomes a tombstone in the messages feed. */
   _desk_server_begin (request->server);
-  if (!_desk_server_save_ticket (request->server, ticket, FALSE, &error) ||
+  if (!_desk_server_save_ticket (request->server, ticket, &error) ||
       !_desk_server_tombstone_messages (request->server, ticket->id, ticket->updated_at, &error))
     {
       _desk_server_rollback (request->server);
@@ -772,7 +772,7 @@ _desk_server_post_message (DeskServer    *self,
         }
     }
 
-  if (!_desk_server_save_ticket (self, ticket, FALSE, error))
+  if (!_desk_server_save_ticket (self, ticket, error))
     {
       _desk_server_rollback (self);
       return NULL;

@@ -71,14 +71,11 @@ char *_desk_server_record_to_string (gpointer record,
                                      void (*to_json) (gconstpointer, JsonBuilder *));
 
 DeskTicketRecord *_desk_server_load_ticket (DeskServer *self, gint64 ticket_id, gint64 *queue_id);
-gboolean          _desk_server_save_ticket (DeskServer       *self,
-                                            DeskTicketRecord *ticket,
-                                            gboolean          insert,
-                                            GError          **error);
-gboolean          _desk_server_insert_message (DeskServer        *self,
-                                               DeskMessageRecord *message,
-                                               const char        *author_key,
-                                               GError           **error);
+gboolean _desk_server_save_ticket (DeskServer *self, DeskTicketRecord *ticket, GError **error);
+gboolean _desk_server_insert_message (DeskServer        *self,
+                                      DeskMessageRecord *message,
+                                      const char        *author_key,
+                                      GError           **error);
 gboolean _desk_server_save_article (DeskServer *self, DeskArticleRecord *article, GError **error);
 gboolean _desk_server_save_canned (DeskServer *self, DeskCannedRecord *canned, GError **error);
 gboolean _desk_server_save_quiz (DeskServer *self, DeskQuizRecord *quiz, GError **error);

@@ -91,7 +91,7 @@ _desk_server_open_chat (DeskServer *self,
   ticket->first_response_due = now + first_response_minutes * 60 * G_USEC_PER_SEC;
   ticket->resolution_due = now + resolution_minutes * 60 * G_USEC_PER_SEC;
 
-  if (!_desk_server_save_ticket (self, ticket, TRUE, error))
+  if (!_desk_server_save_ticket (self, ticket, error))
     return NULL;
 
   *customer_token = _desk_server_insert_token (self, 0, ticket->id, error);
@@ -232,7 +232,7 @@ handle_rating (DeskServer *self, SoupServerMessage *msg, DeskCaller *customer, J
   ticket->csat = rating;
   ticket->version++;
   ticket->updated_at = g_get_real_time ();
-  if (!_desk_server_save_ticket (self, ticket, FALSE, &error))
+  if (!_desk_server_save_ticket (self, ticket, &error))
     {
       _desk_server_send_error (msg, 500, "internal_error", "%s", error->message);
       return;

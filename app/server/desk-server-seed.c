@@ -453,7 +453,7 @@ seed_ticket (Seeder *seeder, gint64 ticket_id, JsonObject *scenario, GError **er
   if (ticket->updated_at == 0)
     ticket->updated_at = ticket->created_at;
 
-  return _desk_server_save_ticket (self, ticket, TRUE, error);
+  return _desk_server_save_ticket (self, ticket, error);
 }
 
 static gboolean
@@ -632,7 +632,7 @@ desk_server_seed_synthetic (DeskServer *self, guint n_tickets, guint n_messages,
             }
         }
 
-      if (!_desk_server_save_ticket (self, ticket, TRUE, error))
+      if (!_desk_server_save_ticket (self, ticket, error))
         {
           _desk_server_rollback (self);
           return FALSE;

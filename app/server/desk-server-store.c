@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "desk-json.h"
+#include "desk-sqlite.h"
 #include "desk-server-private.h"
 
 /* The server's SQLite storage. Every synced collection has a `seq` column:
@@ -62,26 +63,10 @@ static const char schema[] =
     "  chat_id INTEGER, ticket_id INTEGER, name TEXT NOT NULL, mime TEXT NOT NULL,"
     "  size INTEGER NOT NULL, data BLOB NOT NULL);";
 
-static void
-finalize_statement (gpointer data)
-{
-  sqlite3_finalize (data);
-}
-
 gboolean
 _desk_server_exec (DeskServer *self, const char *sql, GError **error)
 {
-  char *message = NULL;
-
-  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Database error: %s",
-                   message ? message : sqlite3_errmsg (self->db));
-      sqlite3_free (message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return desk_sqlite_exec (self->db, sql, error);
 }
 
 gboolean
@@ -109,43 +94,21 @@ _desk_server_store_open (DeskServer *self, GError **error)
 
   /* Another process (the CLI creating a token) may write at the same time. */
   sqlite3_busy_timeout (self->db, 5000);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
+  self->statements = desk_sqlite_statement_cache_new ();
 
   return _desk_server_exec (self, schema, error);
 }
 
-/* Statements are prepared once and kept, keyed by their (static) SQL text. */
 sqlite3_stmt *
 _desk_server_prepare (DeskServer *self, const char *sql)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    g_error ("Invalid SQL statement %s: %s", sql, sqlite3_errmsg (self->db));
-
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
-  return stmt;
+  return desk_sqlite_prepare_cached (self->db, self->statements, sql);
 }
 
 gboolean
 _desk_server_step_done (DeskServer *self, sqlite3_stmt *stmt, GError **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-
-  g_set_error (error, G_IO_ERROR, rc == SQLITE_CONSTRAINT ? G_IO_ERROR_EXISTS : G_IO_ERROR_FAILED,
-               "Database error: %s", sqlite3_errmsg (self->db));
-  return FALSE;
+  return desk_sqlite_step_done (self->db, stmt, error);
 }
 
 gboolean
@@ -220,10 +183,7 @@ bind_nullable (sqlite3_stmt *stmt, int column, gint64 usec)
 }
 
 gboolean
-_desk_server_save_ticket (DeskServer       *self,
-                          DeskTicketRecord *ticket,
-                          gboolean          insert,
-                          GError          **error)
+_desk_server_save_ticket (DeskServer *self, DeskTicketRecord *ticket, GError **error)
 {
   g_autofree char *doc = NULL;
   sqlite3_stmt    *stmt;
@@ -260,7 +220,6 @@ _desk_server_save_ticket (DeskServer       *self,
   bind_nullable (stmt, 13, ticket->csat);
   sqlite3_bind_text (stmt, 14, doc, -1, SQLITE_STATIC);
 
-  (void) insert;
   return _desk_server_step_done (self, stmt, error);
 }
 
