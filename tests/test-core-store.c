@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "desk-article-search.h"
 #include "desk-store-private.h"
 
 static char *
@@ -233,6 +234,444 @@ test_fts_query (void)
   g_assert_null (_desk_store_fts_query ("\xff\xfe"));
 }
 
+/* Big views walk an index in sort order, small ones sort their matches: both
+ * give the order the sort defines, before and after the first-load indexes
+ * are built. */
+#define N_SORT_TICKETS 6000
+
+static gint64
+expected_sla_due (const DeskTicketRecord *ticket)
+{
+  gint64 due =
+      ticket->first_responded_at == 0 ? ticket->first_response_due : ticket->resolution_due;
+
+  return due != 0 ? due : G_MAXINT64;
+}
+
+static DeskInboxSort sort_for_expected;
+
+static int
+compare_for_sort (gconstpointer a, gconstpointer b)
+{
+  const DeskTicketRecord *x = *(DeskTicketRecord *const *) a;
+  const DeskTicketRecord *y = *(DeskTicketRecord *const *) b;
+  gint64                  kx[3], ky[3];
+
+  switch (sort_for_expected)
+    {
+      case DESK_INBOX_SORT_PRIORITY:
+        kx[0] = -(gint64) x->priority, ky[0] = -(gint64) y->priority;
+        kx[1] = expected_sla_due (x), ky[1] = expected_sla_due (y);
+        kx[2] = x->id, ky[2] = y->id;
+        break;
+      case DESK_INBOX_SORT_NEWEST:
+        kx[0] = -x->created_at, ky[0] = -y->created_at;
+        kx[1] = kx[2] = -x->id, ky[1] = ky[2] = -y->id;
+        break;
+      case DESK_INBOX_SORT_LONGEST_WAITING:
+        kx[0] = x->last_message_at ? x->last_message_at : x->created_at;
+        ky[0] = y->last_message_at ? y->last_message_at : y->created_at;
+        kx[1] = kx[2] = x->id, ky[1] = ky[2] = y->id;
+        break;
+      case DESK_INBOX_SORT_SLA:
+      default:
+        kx[0] = expected_sla_due (x), ky[0] = expected_sla_due (y);
+        kx[1] = kx[2] = x->id, ky[1] = ky[2] = y->id;
+        break;
+    }
+
+  for (guint i = 0; i < 3; i++)
+    if (kx[i] != ky[i])
+      return kx[i] < ky[i] ? -1 : 1;
+  return 0;
+}
+
+static gboolean
+has_index (const char *path, const char *name)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean      found;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT 1 FROM sqlite_master WHERE type = 'index'"
+                                       " AND name = ?",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return found;
+}
+
+static void
+check_sort_orders (DeskStore *store, GPtrArray *tickets)
+{
+  static const DeskInboxSort sorts[] = { DESK_INBOX_SORT_SLA, DESK_INBOX_SORT_PRIORITY,
+                                         DESK_INBOX_SORT_NEWEST, DESK_INBOX_SORT_LONGEST_WAITING };
+  guint                      open_mask =
+      1 << DESK_TICKET_STATUS_NEW | 1 << DESK_TICKET_STATUS_OPEN | 1 << DESK_TICKET_STATUS_PENDING;
+
+  for (guint s = 0; s < G_N_ELEMENTS (sorts); s++)
+    for (guint f = 0; f < 3; f++)
+      {
+        g_autoptr (GPtrArray) expected = g_ptr_array_new ();
+        DeskInboxFilter filter = DESK_INBOX_FILTER_ALL;
+
+        if (f >= 1)
+          filter.status_mask = open_mask;
+        if (f == 2)
+          filter.queue_id = 2;
+
+        for (guint i = 0; i < tickets->len; i++)
+          {
+            DeskTicketRecord *ticket = g_ptr_array_index (tickets, i);
+
+            if ((filter.status_mask == 0 || (filter.status_mask & (1u << ticket->status))) &&
+                (filter.queue_id == 0 || filter.queue_id == ticket->queue_id))
+              g_ptr_array_add (expected, ticket);
+          }
+        sort_for_expected = sorts[s];
+        g_ptr_array_sort (expected, compare_for_sort);
+
+        /* -1: no hint, as for a big view; 10: a hint of few matches. */
+        for (gint64 hint = -1; hint <= 10; hint += 11)
+          for (guint limit = 0; limit <= 300; limit += 300)
+            {
+              g_autoptr (GError) error = NULL;
+              g_autoptr (GArray) ids =
+                  desk_store_query_ticket_ids (store, &filter, sorts[s], limit, hint, &error);
+              guint n = limit ? MIN (limit, expected->len) : expected->len;
+
+              g_assert_no_error (error);
+              g_assert_cmpuint (ids->len, ==, n);
+              for (guint i = 0; i < n; i++)
+                g_assert_cmpint (g_array_index (ids, gint64, i), ==,
+                                 ((DeskTicketRecord *) g_ptr_array_index (expected, i))->id);
+            }
+      }
+}
+
+static void
+test_sort_orders (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) tickets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  gint64 base = G_GINT64_CONSTANT (1795599000000000);
+
+  g_assert_no_error (error);
+  for (gint64 id = 1; id <= N_SORT_TICKETS; id++)
+    {
+      DeskTicketRecord *ticket = make_ticket (id, "Withdrawal pending");
+
+      ticket->status = g_rand_int_range (rand, 0, 5);
+      ticket->priority = g_rand_int_range (rand, 0, 4);
+      ticket->queue_id = g_rand_int_range (rand, 1, 5);
+      /* Few distinct times, so ties fall to the ids. */
+      ticket->created_at = base + g_rand_int_range (rand, 0, 50) * G_USEC_PER_SEC;
+      ticket->updated_at = ticket->created_at;
+      if (g_rand_boolean (rand))
+        ticket->last_message_at = ticket->created_at + g_rand_int_range (rand, 0, 50);
+      if (g_rand_int_range (rand, 0, 10) > 0)
+        ticket->first_response_due = base + g_rand_int_range (rand, 0, 100) * G_USEC_PER_SEC;
+      if (g_rand_boolean (rand))
+        ticket->resolution_due = base + g_rand_int_range (rand, 0, 100) * G_USEC_PER_SEC;
+      if (g_rand_boolean (rand))
+        ticket->first_responded_at = ticket->created_at + 1;
+      g_ptr_array_add (tickets, ticket);
+    }
+
+  for (guint first = 0; first < tickets->len; first += 500)
+    {
+      g_autoptr (GPtrArray) page = g_ptr_array_new ();
+      g_autofree char *cursor = g_strdup_printf ("c%u", first);
+
+      for (guint i = first; i < MIN (first + 500, tickets->len); i++)
+        g_ptr_array_add (page, g_ptr_array_index (tickets, i));
+      g_assert_true (
+          desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, page, cursor, &error));
+      g_assert_no_error (error);
+    }
+
+  /* A first load leaves the sort indexes out; optimising builds them. */
+  g_assert_false (has_index (path, "tickets_by_sla"));
+  check_sort_orders (store, tickets);
+  desk_store_optimize (store);
+  g_assert_true (has_index (path, "tickets_by_sla"));
+  g_assert_true (has_index (path, "tickets_by_kind"));
+  check_sort_orders (store, tickets);
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
+/* The demo knowledge base and canned replies, loaded through the codecs. */
+static void
+load_demo (DeskStore *store, const char *file, const char *member, DeskStoreCollection collection)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo", file, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GPtrArray) page = g_ptr_array_new_with_free_func (
+      collection == DESK_STORE_COLLECTION_ARTICLES ? (GDestroyNotify) desk_article_record_free
+                                                   : (GDestroyNotify) desk_canned_record_free);
+  g_autoptr (GError) error = NULL;
+  JsonArray *items;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  items =
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), member);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode   *node = json_array_get_element (items, i);
+      JsonObject *object = json_node_get_object (node);
+      gpointer    record;
+
+      /* Canned replies get their ids from the server's import. */
+      if (!json_object_has_member (object, "id"))
+        json_object_set_int_member (object, "id", i + 1);
+      if (collection == DESK_STORE_COLLECTION_ARTICLES)
+        {
+          if (!json_object_has_member (object, "version"))
+            json_object_set_int_member (object, "version", 1);
+          record = desk_article_record_from_json (node, member, &error);
+        }
+      else
+        record = desk_canned_record_from_json (node, member, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (page, record);
+    }
+
+  g_assert_true (desk_store_apply_page (store, collection, page, "demo", &error));
+  g_assert_no_error (error);
+}
+
+static void
+store_async_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gint64
+first_article (DeskStore *store, const DeskArticleQuery *query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) hits = desk_store_find_articles (store, query, &error);
+
+  g_assert_no_error (error);
+  if (hits->len == 0)
+    return 0;
+  return ((DeskArticleHit *) g_ptr_array_index (hits, 0))->id;
+}
+
+static void
+test_demo_knowledge_base (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) hits = NULL;
+  g_auto (GStrv) categories = NULL;
+  struct
+  {
+    const char *text;
+    gint64      expected;
+  } searches[] = {
+    { "withdrawal limits", 13 }, { "reset 2fa", 26 },   { "lost phone", 26 },   { "memo", 11 },
+    { "api key ip", 22 },        { "maker taker", 17 }, { "proof of addr", 4 }, { "提现", 40 },
+    { "双重验证", 46 },          { "手机丢失", 47 },    { "防钓鱼", 48 },       { "冻结", 49 },
+  };
+
+  g_assert_no_error (error);
+  load_demo (store, "kb.json", "articles", DESK_STORE_COLLECTION_ARTICLES);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      DeskArticleQuery query = { .text = searches[i].text };
+
+      g_test_message ("Searching for “%s”", searches[i].text);
+      g_assert_cmpint (first_article (store, &query), ==, searches[i].expected);
+    }
+
+  /* The customer's language first: the same words find the Chinese
+   * article for a Chinese customer and the English one otherwise. */
+  {
+    DeskArticleQuery query = { .text = "2FA", .prefer_locale = "zh_CN" };
+    g_autoptr (GPtrArray) zh = desk_store_find_articles (store, &query, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (zh->len, >, 2);
+    g_assert_cmpstr (((DeskArticleHit *) g_ptr_array_index (zh, 0))->locale, ==, "zh_CN");
+    query.prefer_locale = "en-US";
+    g_assert_cmpint (first_article (store, &query), ==, 25);
+  }
+
+  /* Filters by category and by language. */
+  {
+    DeskArticleQuery query = { .text = "maker", .category = "Trading", .locale = "zh" };
+
+    hits = desk_store_find_articles (store, &query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hits->len, >, 0);
+    for (guint i = 0; i < hits->len; i++)
+      {
+        DeskArticleHit *hit = g_ptr_array_index (hits, i);
+
+        g_assert_cmpstr (hit->category, ==, "Trading");
+        g_assert_cmpstr (hit->locale, ==, "zh_CN");
+      }
+    g_clear_pointer (&hits, g_ptr_array_unref);
+  }
+
+  /* Highlights mark the matched words, Chinese ones included. */
+  {
+    DeskArticleQuery query = { .text = "提现" };
+
+    hits = desk_store_find_articles (store, &query, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (
+        strstr (((DeskArticleHit *) g_ptr_array_index (hits, 0))->title_marked, "\x01提现\x02"));
+    g_clear_pointer (&hits, g_ptr_array_unref);
+  }
+
+  /* Suggestions from a customer's message, stop words and all. */
+  {
+    DeskArticleQuery query = {
+      .text = "Hello, I lost my phone and now I cannot log in with two-factor authentication. "
+              "Please help!",
+      .any_word = TRUE,
+    };
+
+    hits = desk_store_find_articles (store, &query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hits->len, >, 0);
+    g_assert_true (((DeskArticleHit *) g_ptr_array_index (hits, 0))->id == 26 ||
+                   ((DeskArticleHit *) g_ptr_array_index (hits, 1))->id == 26);
+    g_clear_pointer (&hits, g_ptr_array_unref);
+
+    query.text = "你好，我的手机丢了，现在无法通过双重验证登录";
+    query.prefer_locale = "zh_CN";
+    g_assert_cmpint (first_article (store, &query), ==, 47);
+  }
+
+  /* The side panel's search, on two connections in two threads, ranks
+   * exactly as one connection does, and answers asynchronously. */
+  {
+    g_autoptr (DeskArticleSearch) search = desk_article_search_new (path, &error);
+    g_autoptr (GAsyncResult) result = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+      for (guint language = 0; language < 2; language++)
+        {
+          DeskArticleQuery query = { .text = searches[i].text,
+                                     .prefer_locale = language ? "zh_CN" : NULL };
+          g_autoptr (GPtrArray) one = desk_store_find_articles (store, &query, &error);
+          g_autoptr (GPtrArray) two = desk_article_search_run (search, &query, NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (one->len, ==, two->len);
+          for (guint j = 0; j < one->len; j++)
+            {
+              DeskArticleHit *a = g_ptr_array_index (one, j);
+              DeskArticleHit *b = g_ptr_array_index (two, j);
+
+              g_assert_cmpint (a->id, ==, b->id);
+              g_assert_cmpstr (a->snippet, ==, b->snippet);
+            }
+        }
+
+    desk_article_search_run_async (search, &(DeskArticleQuery){ .text = "withdrawal limits" }, NULL,
+                                   store_async_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    hits = desk_article_search_run_finish (search, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 0))->id, ==, 13);
+    g_clear_pointer (&hits, g_ptr_array_unref);
+  }
+
+  categories = desk_store_list_article_categories (store);
+  g_assert_cmpuint (g_strv_length (categories), ==, 4);
+  g_assert_cmpstr (categories[0], ==, "Account & KYC");
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
+static void
+test_demo_canned_replies (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) by_shortcut = NULL;
+  g_autoptr (DeskCannedRecord) hello = NULL;
+
+  g_assert_no_error (error);
+  load_demo (store, "canned.json", "canned_replies", DESK_STORE_COLLECTION_CANNED);
+
+  all = desk_store_find_canned (store, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 28);
+
+  found = desk_store_find_canned (store, "greet", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, >, 0);
+  g_assert_cmpstr (((DeskCannedRecord *) g_ptr_array_index (found, 0))->shortcut, ==, "hello");
+
+  by_shortcut = desk_store_find_canned_by_shortcut (store, "hel", 10);
+  g_assert_cmpuint (by_shortcut->len, >=, 1);
+  g_assert_cmpstr (((DeskCannedRecord *) g_ptr_array_index (by_shortcut, 0))->shortcut, ==,
+                   "hello");
+
+  hello =
+      desk_store_load_canned (store, ((DeskCannedRecord *) g_ptr_array_index (by_shortcut, 0))->id);
+  g_assert_nonnull (strstr (hello->body, "{{customer.first_name}}"));
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
+/* Inbox search finds Chinese words inside a sentence. */
+static void
+test_inbox_search_chinese (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) page =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  DeskInboxFilter filter = DESK_INBOX_FILTER_ALL;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (page, make_ticket (1, "提现到银行卡一直没有到账"));
+  g_ptr_array_add (page, make_ticket (2, "Withdrawal to bank card"));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, page, "c", &error));
+  g_assert_no_error (error);
+
+  filter.search = "银行卡";
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, NULL), ==, 1);
+  filter.search = "到账";
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, NULL), ==, 1);
+  filter.search = "银行 失败";
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, NULL), ==, 0);
+  filter.search = "bank";
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, NULL), ==, 1);
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -243,6 +682,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/pages-and-tombstones", test_pages_and_tombstones);
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
+  g_test_add_func ("/Desk/Core/Store/sort-orders", test_sort_orders);
+  g_test_add_func ("/Desk/Core/Store/demo-knowledge-base", test_demo_knowledge_base);
+  g_test_add_func ("/Desk/Core/Store/demo-canned-replies", test_demo_canned_replies);
+  g_test_add_func ("/Desk/Core/Store/inbox-search-chinese", test_inbox_search_chinese);
 
   return g_test_run ();
 }

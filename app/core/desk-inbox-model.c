@@ -57,7 +57,8 @@ load_all_ids (DeskInboxModel *self)
   g_autoptr (GError) error = NULL;
   GArray *ids;
 
-  ids = desk_store_query_ticket_ids (self->store, &self->filter, self->sort, 0, &error);
+  ids = desk_store_query_ticket_ids (self->store, &self->filter, self->sort, 0, self->n_items,
+                                     &error);
   if (ids == NULL)
     {
       g_warning ("Could not read the inbox: %s", error->message);
@@ -165,7 +166,7 @@ desk_inbox_model_update (DeskInboxModel *self, GArray *changed_ids)
   count = desk_store_count_tickets (self->store, &self->filter, &error);
   self->ids = count < 0 ? NULL
                         : desk_store_query_ticket_ids (self->store, &self->filter, self->sort,
-                                                       old_complete ? 0 : HEAD_ROWS, &error);
+                                                       old_complete ? 0 : HEAD_ROWS, count, &error);
   if (self->ids == NULL)
     {
       g_warning ("Could not read the inbox: %s", error->message);

@@ -18,5 +18,6 @@ G_BEGIN_DECLS
 guint    _desk_store_get_n_migrations (void);
 gboolean _desk_store_migrate (sqlite3 *db, int target_version, GError **error);
 char    *_desk_store_fts_query (const char *text);
+char    *_desk_store_fts_any_word_query (const char *text);
 
 G_END_DECLS

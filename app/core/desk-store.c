@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include "desk-article-search-private.h"
+#include "desk-fts-tokenizer.h"
 #include "desk-json.h"
 #include "desk-sqlite.h"
 #include "desk-store-private.h"
@@ -20,6 +22,8 @@ struct _DeskStore
   char       *path;
   sqlite3    *db;
   GHashTable *statements; /* SQL text -> sqlite3_stmt */
+
+  gboolean loading_without_sort_indexes;
 };
 
 G_DEFINE_FINAL_TYPE (DeskStore, desk_store, G_TYPE_OBJECT)
@@ -32,6 +36,29 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+/* Before the first answer the response target counts, after it the
+ * resolution target; a ticket with neither sorts last. */
+#define NO_SLA_SQL "9223372036854775807"
+#define SLA_DUE_SQL                                                                                \
+  "coalesce(CASE WHEN first_responded_at IS NULL THEN first_response_due ELSE resolution_due"      \
+  " END, " NO_SLA_SQL ")"
+#define WAITING_SINCE_SQL "coalesce(last_message_at, created_at)"
+
+/* The indexes of the inbox sorts, and of live chats. A first sync loads its
+ * tickets without them and builds them once at the end: kept current page by
+ * page, they wrote most of their pages again at every commit and halved the
+ * sync rate. Part of migration 4: add new ones in a new migration. */
+#define SORT_INDEXES_SQL                                                                           \
+  "CREATE INDEX IF NOT EXISTS tickets_by_sla ON tickets (sla_due, id);"                            \
+  "CREATE INDEX IF NOT EXISTS tickets_by_priority ON tickets (priority DESC, sla_due, id);"        \
+  "CREATE INDEX IF NOT EXISTS tickets_by_created ON tickets (created_at DESC, id DESC);"           \
+  "CREATE INDEX IF NOT EXISTS tickets_by_waiting ON tickets (waiting_since, id);"                  \
+  "CREATE INDEX IF NOT EXISTS tickets_by_kind ON tickets (kind, status);"
+#define DROP_SORT_INDEXES_SQL                                                                      \
+  "DROP INDEX IF EXISTS tickets_by_sla; DROP INDEX IF EXISTS tickets_by_priority;"                 \
+  "DROP INDEX IF EXISTS tickets_by_created; DROP INDEX IF EXISTS tickets_by_waiting;"              \
+  "DROP INDEX IF EXISTS tickets_by_kind;"
 
 /* One entry a schema version: migrations[i] takes a cache from version i to
  * i + 1. Never edit a released entry; add one. */
@@ -100,6 +127,32 @@ static const char *migrations[] = {
    * index segment a row). */
   "DROP TRIGGER articles_ai; DROP TRIGGER articles_ad; DROP TRIGGER articles_au;"
   "DROP TRIGGER messages_ai; DROP TRIGGER messages_ad; DROP TRIGGER messages_au;",
+
+  /* 4: the inbox sorts read plain columns with an index each, so the first
+   * rows of a big view come from walking an index, not from sorting every
+   * open ticket (SQLite ignored expression indexes on the SLA term). */
+  "ALTER TABLE tickets ADD COLUMN sla_due INTEGER NOT NULL DEFAULT " NO_SLA_SQL ";"
+  "ALTER TABLE tickets ADD COLUMN waiting_since INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tickets SET sla_due = " SLA_DUE_SQL ", waiting_since = " WAITING_SINCE_SQL
+  ";" SORT_INDEXES_SQL "ANALYZE tickets;",
+
+  /* 5: Chinese and Japanese text is searchable (see desk-fts-tokenizer.c),
+   * and canned replies get an index of their own. */
+  "DROP TABLE articles_fts; DROP TABLE tickets_fts; DROP TABLE messages_fts;"
+  "CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, content='articles',"
+  "  content_rowid='id', tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2', prefix='2 3');"
+  "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');"
+  "CREATE VIRTUAL TABLE tickets_fts USING fts5 (subject, requester, content='',"
+  "  tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2');"
+  "INSERT INTO tickets_fts (rowid, subject, requester)"
+  "  SELECT id, subject, coalesce(requester_name, '') || ' ' || coalesce(requester_email, '')"
+  "  FROM tickets;"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content='messages', content_rowid='id',"
+  "  tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2');"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+  "CREATE VIRTUAL TABLE canned_fts USING fts5 (title, shortcut, body, content='canned',"
+  "  content_rowid='id', tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2', prefix='2 3');"
+  "INSERT INTO canned_fts (canned_fts) VALUES ('rebuild');",
 };
 
 static const char *collection_names[] = { "tickets", "messages", "articles", "canned" };
@@ -136,6 +189,10 @@ gboolean
 _desk_store_migrate (sqlite3 *db, int target_version, GError **error)
 {
   int version = user_version (db);
+
+  /* Every connection that goes through here reads the full-text tables. */
+  if (!desk_fts_tokenizer_register (db, error))
+    return FALSE;
 
   if (version > (int) G_N_ELEMENTS (migrations))
     {
@@ -245,7 +302,8 @@ static const char *index_before[] = {
   " WHERE id IN (SELECT value FROM json_each(?1))",
   "INSERT INTO articles_fts (articles_fts, rowid, title, body) SELECT 'delete', id, title, body"
   " FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
-  NULL,
+  "INSERT INTO canned_fts (canned_fts, rowid, title, shortcut, body) SELECT 'delete', id, title,"
+  " shortcut, body FROM canned WHERE id IN (SELECT value FROM json_each(?1))",
 };
 
 static const char *index_after[] = {
@@ -256,7 +314,8 @@ static const char *index_after[] = {
   " WHERE id IN (SELECT value FROM json_each(?1))",
   "INSERT INTO articles_fts (rowid, title, body) SELECT id, title, body FROM articles"
   " WHERE id IN (SELECT value FROM json_each(?1))",
-  NULL,
+  "INSERT INTO canned_fts (rowid, title, shortcut, body) SELECT id, title, shortcut, body"
+  " FROM canned WHERE id IN (SELECT value FROM json_each(?1))",
 };
 
 /* Runs the ;-separated statements of @sql with ?1 and ?2 bound. */
@@ -325,6 +384,16 @@ delete_row (DeskStore *self, const char *sql, gint64 id, GError **error)
   return step_done (self, stmt, error);
 }
 
+/* SLA_DUE_SQL for a record. */
+static gint64
+sla_due (const DeskTicketRecord *ticket)
+{
+  gint64 due =
+      ticket->first_responded_at == 0 ? ticket->first_response_due : ticket->resolution_due;
+
+  return due != 0 ? due : G_MAXINT64;
+}
+
 static gboolean
 apply_ticket (DeskStore *self, DeskTicketRecord *ticket, GError **error)
 {
@@ -341,8 +410,9 @@ apply_ticket (DeskStore *self, DeskTicketRecord *ticket, GError **error)
                   " priority, queue_id, assignee_id, requester_id, requester_name,"
                   " requester_email, requester_locale, tags, created_at, updated_at,"
                   " first_response_due, resolution_due, first_responded_at, solved_at,"
-                  " last_message_at, message_count, csat) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                  " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)");
+                  " last_message_at, message_count, csat, sla_due, waiting_since) VALUES (?1, ?2,"
+                  " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+                  " ?20, ?21, ?22, ?23, ?24, ?25)");
   sqlite3_bind_int64 (stmt, 1, ticket->id);
   sqlite3_bind_int64 (stmt, 2, ticket->version);
   sqlite3_bind_int (stmt, 3, ticket->kind);
@@ -366,6 +436,9 @@ apply_ticket (DeskStore *self, DeskTicketRecord *ticket, GError **error)
   bind_nullable (stmt, 21, ticket->last_message_at);
   sqlite3_bind_int64 (stmt, 22, ticket->message_count);
   bind_nullable (stmt, 23, ticket->csat);
+  sqlite3_bind_int64 (stmt, 24, sla_due (ticket));
+  sqlite3_bind_int64 (stmt, 25,
+                      ticket->last_message_at ? ticket->last_message_at : ticket->created_at);
   return step_done (self, stmt, error);
 }
 
@@ -454,6 +527,27 @@ apply_canned (DeskStore *self, DeskCannedRecord *canned, GError **error)
   return step_done (self, stmt, error);
 }
 
+/* Before the first page of tickets lands in an empty cache (see
+ * SORT_INDEXES_SQL); desk_store_optimize() builds them again. */
+static gboolean
+drop_sort_indexes_for_first_load (DeskStore *self, GError **error)
+{
+  g_autofree char *cursor = NULL;
+
+  if (self->loading_without_sort_indexes)
+    return TRUE;
+
+  cursor = desk_store_dup_cursor (self, DESK_STORE_COLLECTION_TICKETS);
+  if (cursor != NULL || desk_store_count (self, DESK_STORE_COLLECTION_TICKETS) > 0)
+    return TRUE;
+
+  if (!exec (self->db, DROP_SORT_INDEXES_SQL, error))
+    return FALSE;
+  self->loading_without_sort_indexes = TRUE;
+
+  return TRUE;
+}
+
 gboolean
 desk_store_apply_page (DeskStore          *self,
                        DeskStoreCollection collection,
@@ -488,6 +582,10 @@ desk_store_apply_page (DeskStore          *self,
       page_ids = g_string_free (g_steal_pointer (&all), FALSE);
       deleted_ids = g_string_free (g_steal_pointer (&deleted), FALSE);
     }
+
+  if (collection == DESK_STORE_COLLECTION_TICKETS && page_ids != NULL &&
+      !drop_sort_indexes_for_first_load (self, error))
+    return FALSE;
 
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -789,6 +887,85 @@ _desk_store_fts_query (const char *text)
   return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
 }
 
+/* Words too common to tell articles apart. */
+static const char *stop_words[] = {
+  "about", "after", "again", "also",   "and",  "any",  "are",    "because", "been",  "but",
+  "can",   "could", "did",   "does",   "dear", "for",  "from",   "had",     "has",   "have",
+  "hello", "help",  "her",   "here",   "his",  "how",  "into",   "its",     "just",  "like",
+  "many",  "more",  "much",  "not",    "now",  "our",  "please", "regards", "she",   "should",
+  "some",  "than",  "thank", "thanks", "that", "the",  "their",  "them",    "then",  "there",
+  "these", "they",  "this",  "was",    "were", "what", "when",   "where",   "which", "who",
+  "why",   "will",  "with",  "would",  "you",  "your", NULL,
+};
+
+static gboolean
+is_ideograph (gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script (c);
+
+  return script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA ||
+         script == G_UNICODE_SCRIPT_KATAKANA;
+}
+
+static void
+add_term (GString *query, GHashTable *seen, char *term)
+{
+  if (g_hash_table_size (seen) >= 32 || g_hash_table_contains (seen, term))
+    {
+      g_free (term);
+      return;
+    }
+  if (query->len > 0)
+    g_string_append (query, " OR ");
+  g_string_append_printf (query, "\"%s\"", term);
+  g_hash_table_add (seen, term);
+}
+
+char *
+_desk_store_fts_any_word_query (const char *text)
+{
+  g_autoptr (GString) query = g_string_new (NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *folded = NULL;
+  g_auto (GStrv) words = NULL;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  folded = g_utf8_casefold (text, -1);
+  for (char *p = folded; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isalnum (g_utf8_get_char (p)))
+      memset (p, ' ', g_utf8_next_char (p) - p);
+  words = g_strsplit (folded, " ", -1);
+
+  /* Chinese has no spaces: each pair of neighbouring characters stands in
+   * for the words of a run, which the index holds as single characters. */
+  for (guint i = 0; words[i]; i++)
+    {
+      const char *run = NULL;
+
+      for (const char *p = words[i]; *p; p = g_utf8_next_char (p))
+        {
+          if (!is_ideograph (g_utf8_get_char (p)))
+            {
+              run = NULL;
+              continue;
+            }
+          if (run != NULL)
+            add_term (query, seen,
+                      g_strdup_printf ("%.*s %.*s", (int) (p - run), run,
+                                       (int) (g_utf8_next_char (p) - p), p));
+          run = p;
+        }
+
+      if (g_utf8_strlen (words[i], -1) >= 3 && !is_ideograph (g_utf8_get_char (words[i])) &&
+          !g_strv_contains (stop_words, words[i]))
+        add_term (query, seen, g_strdup (words[i]));
+    }
+
+  return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
 void
 desk_article_hit_free (DeskArticleHit *hit)
 {
@@ -796,6 +973,8 @@ desk_article_hit_free (DeskArticleHit *hit)
     return;
 
   g_free (hit->title);
+  g_free (hit->title_marked);
+  g_free (hit->url);
   g_free (hit->snippet);
   g_free (hit->category);
   g_free (hit->locale);
@@ -803,46 +982,135 @@ desk_article_hit_free (DeskArticleHit *hit)
 }
 
 GPtrArray *
+desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError **error)
+{
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return _desk_article_search_query (&self->db, &self->statements, 1, NULL, query, NULL, error);
+}
+
+GPtrArray *
 desk_store_search_articles (DeskStore *self, const char *text, guint limit, GError **error)
 {
-  g_autoptr (GPtrArray) hits =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_hit_free);
-  g_autofree char *query = _desk_store_fts_query (text);
+  DeskArticleQuery query = { .text = text, .limit = limit };
+
+  return desk_store_find_articles (self, &query, error);
+}
+
+DeskArticleRecord *
+desk_store_load_article (DeskStore *self, gint64 article_id)
+{
+  DeskArticleRecord *article = NULL;
+  sqlite3_stmt      *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT id, version, title, body, category, tags, locale, updated_at, url"
+                        " FROM articles WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, article_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *tags = (const char *) sqlite3_column_text (stmt, 5);
+
+      article = g_new0 (DeskArticleRecord, 1);
+      article->id = sqlite3_column_int64 (stmt, 0);
+      article->version = sqlite3_column_int64 (stmt, 1);
+      article->title = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      article->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      article->category = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      article->tags = tags && *tags ? g_strsplit (tags, "\n", -1) : g_new0 (char *, 1);
+      article->locale = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      article->updated_at = sqlite3_column_int64 (stmt, 7);
+      article->url = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+    }
+  sqlite3_reset (stmt);
+
+  return article;
+}
+
+/* The distinct values of a text column, sorted, for filter menus. */
+static GStrv
+list_distinct (DeskStore *self, const char *sql)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = prepare (self, sql);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return g_strv_builder_end (builder);
+}
+
+GStrv
+desk_store_list_article_categories (DeskStore *self)
+{
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  return list_distinct (self, "SELECT DISTINCT category FROM articles WHERE category IS NOT NULL"
+                              " ORDER BY category");
+}
+
+GStrv
+desk_store_list_article_locales (DeskStore *self)
+{
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  return list_distinct (self, "SELECT DISTINCT locale FROM articles WHERE locale IS NOT NULL"
+                              " ORDER BY locale");
+}
+
+/* Canned replies */
+
+static DeskCannedRecord *
+canned_from_row (sqlite3_stmt *stmt)
+{
+  DeskCannedRecord *canned = g_new0 (DeskCannedRecord, 1);
+
+  canned->id = sqlite3_column_int64 (stmt, 0);
+  canned->title = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  canned->shortcut = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  canned->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  canned->category = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  canned->locale = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  canned->owner_id = sqlite3_column_int64 (stmt, 6);
+  canned->updated_at = sqlite3_column_int64 (stmt, 7);
+
+  return canned;
+}
+
+#define CANNED_COLUMNS                                                                             \
+  "c.id, c.title, c.shortcut, c.body, c.category, c.locale, c.owner_id, c.updated_at"
+
+GPtrArray *
+desk_store_find_canned (
+    DeskStore *self, const char *text, const char *category, guint limit, GError **error)
+{
+  g_autoptr (GPtrArray) replies =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  g_autofree char *match = _desk_store_fts_query (text);
   sqlite3_stmt    *stmt;
   int              rc;
 
   g_return_val_if_fail (DESK_IS_STORE (self), NULL);
 
-  if (query == NULL)
-    return g_steal_pointer (&hits);
+  /* A shortcut typed whole counts most, then the title, then the body. */
+  if (match != NULL)
+    stmt = prepare (self, "SELECT " CANNED_COLUMNS " FROM canned_fts"
+                          " JOIN canned c ON c.id = canned_fts.rowid"
+                          " WHERE canned_fts MATCH ?1 AND (?2 IS NULL OR c.category = ?2)"
+                          " ORDER BY bm25(canned_fts, 10.0, 20.0, 1.0), c.title LIMIT ?3");
+  else
+    stmt = prepare (self, "SELECT " CANNED_COLUMNS " FROM canned c"
+                          " WHERE ?1 IS NULL AND (?2 IS NULL OR c.category = ?2)"
+                          " ORDER BY coalesce(c.category, ''), c.title, c.id LIMIT ?3");
+  bind_text (stmt, 1, match);
+  bind_text (stmt, 2, category);
+  sqlite3_bind_int (stmt, 3, limit > 0 ? (int) limit : -1);
 
-  /* A title match counts ten times a body match. Ranking comes first and
-   * snippets are made for the rows kept only: a short prefix matches most
-   * articles, and a snippet re-reads its article. MATERIALIZED keeps SQLite
-   * from folding the two steps back into one. */
-  stmt =
-      prepare (self, "WITH top AS MATERIALIZED (SELECT rowid AS id, bm25(articles_fts, 10.0, 1.0)"
-                     " AS rank FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rank"
-                     " LIMIT ?2)"
-                     " SELECT a.id, a.title, snippet(articles_fts, 1, char(1), char(2), '…', 16),"
-                     " a.category, a.locale, top.rank FROM top"
-                     " CROSS JOIN articles_fts ON articles_fts.rowid = top.id"
-                     " CROSS JOIN articles a ON a.id = top.id"
-                     " WHERE articles_fts MATCH ?1 ORDER BY top.rank");
-  bind_text (stmt, 1, query);
-  sqlite3_bind_int (stmt, 2, limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DeskArticleHit *hit = g_new0 (DeskArticleHit, 1);
-
-      hit->id = sqlite3_column_int64 (stmt, 0);
-      hit->title = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      hit->snippet = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      hit->category = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      hit->locale = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      hit->rank = sqlite3_column_double (stmt, 5);
-      g_ptr_array_add (hits, hit);
-    }
+    g_ptr_array_add (replies, canned_from_row (stmt));
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
@@ -852,7 +1120,56 @@ desk_store_search_articles (DeskStore *self, const char *text, guint limit, GErr
       return NULL;
     }
 
-  return g_steal_pointer (&hits);
+  return g_steal_pointer (&replies);
+}
+
+GPtrArray *
+desk_store_find_canned_by_shortcut (DeskStore *self, const char *prefix, guint limit)
+{
+  g_autoptr (GPtrArray) replies =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  /* substr, not LIKE: a shortcut may hold % and _. Exact matches first. */
+  stmt = prepare (self, "SELECT " CANNED_COLUMNS " FROM canned c WHERE c.shortcut IS NOT NULL"
+                        " AND substr(lower(c.shortcut), 1, length(?1)) = lower(?1)"
+                        " ORDER BY lower(c.shortcut) != lower(?1), length(c.shortcut),"
+                        " c.shortcut LIMIT ?2");
+  bind_text (stmt, 1, prefix ? prefix : "");
+  sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : -1);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (replies, canned_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&replies);
+}
+
+DeskCannedRecord *
+desk_store_load_canned (DeskStore *self, gint64 canned_id)
+{
+  DeskCannedRecord *canned = NULL;
+  sqlite3_stmt     *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT " CANNED_COLUMNS " FROM canned c WHERE c.id = ?");
+  sqlite3_bind_int64 (stmt, 1, canned_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    canned = canned_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  return canned;
+}
+
+GStrv
+desk_store_list_canned_categories (DeskStore *self)
+{
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  return list_distinct (self, "SELECT DISTINCT category FROM canned WHERE category IS NOT NULL"
+                              " ORDER BY category");
 }
 
 /* Inbox views */
@@ -913,23 +1230,28 @@ bind_filter (sqlite3_stmt *stmt, const DeskInboxFilter *filter, const char *sear
     sqlite3_bind_text (stmt, index, search_query ? search_query : "", -1, SQLITE_TRANSIENT);
 }
 
+#define FEW_MATCHES 4096
+
+/* Each sort walks its own index. When few tickets match, walking it would
+ * read most of the table to find them, so a unary + hides the sort column
+ * from the planner: it then reads the matches by their filter's index and
+ * sorts those few. */
 static const char *
-order_by (DeskInboxSort sort)
+order_by (DeskInboxSort sort, gboolean few_matches)
 {
   switch (sort)
     {
       case DESK_INBOX_SORT_PRIORITY:
-        return " ORDER BY priority DESC, coalesce(first_response_due, resolution_due), id";
+        return few_matches ? " ORDER BY +priority DESC, sla_due, id"
+                           : " ORDER BY priority DESC, sla_due, id";
       case DESK_INBOX_SORT_NEWEST:
-        return " ORDER BY created_at DESC, id DESC";
+        return few_matches ? " ORDER BY +created_at DESC, id DESC"
+                           : " ORDER BY created_at DESC, id DESC";
       case DESK_INBOX_SORT_LONGEST_WAITING:
-        return " ORDER BY coalesce(last_message_at, created_at), id";
+        return few_matches ? " ORDER BY +waiting_since, id" : " ORDER BY waiting_since, id";
       case DESK_INBOX_SORT_SLA:
       default:
-        /* Before the first answer the response target counts, after it the
-       * resolution target. */
-        return " ORDER BY coalesce(CASE WHEN first_responded_at IS NULL THEN first_response_due"
-               " ELSE resolution_due END, 9223372036854775807), id";
+        return few_matches ? " ORDER BY +sla_due, id" : " ORDER BY sla_due, id";
     }
 }
 
@@ -996,6 +1318,7 @@ desk_store_query_ticket_ids (DeskStore             *self,
                              const DeskInboxFilter *requested,
                              DeskInboxSort          sort,
                              guint                  limit,
+                             gint64                 n_matching,
                              GError               **error)
 {
   g_autoptr (GString) sql = g_string_new ("SELECT id FROM tickets");
@@ -1008,7 +1331,7 @@ desk_store_query_ticket_ids (DeskStore             *self,
   g_return_val_if_fail (DESK_IS_STORE (self), NULL);
 
   append_filter (sql, filter);
-  g_string_append (sql, order_by (sort));
+  g_string_append (sql, order_by (sort, n_matching >= 0 && n_matching <= FEW_MATCHES));
   if (limit > 0)
     g_string_append_printf (sql, " LIMIT %u", limit);
 
@@ -1029,6 +1352,45 @@ desk_store_query_ticket_ids (DeskStore             *self,
     }
 
   return g_steal_pointer (&ids);
+}
+
+/* The planner picks a view's index by the figures in sqlite_stat1. Figures
+ * from an empty cache make it sort a whole view of a big one, so they are
+ * made again when the number of tickets has changed by a quarter. */
+static void
+update_statistics (DeskStore *self)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64        analysed = 0;
+  gint64        count;
+
+  stmt = prepare (self, "SELECT CAST(stat AS INTEGER) FROM sqlite_stat1"
+                        " WHERE tbl = 'tickets' AND idx = 'tickets_by_status'");
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    analysed = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  count = desk_store_count (self, DESK_STORE_COLLECTION_TICKETS);
+  if (ABS (count - analysed) * 4 <= MAX (analysed, 1000))
+    return;
+
+  if (!exec (self->db, "ANALYZE tickets", &error))
+    g_warning ("Could not update the cache's statistics: %s", error->message);
+}
+
+void
+desk_store_optimize (DeskStore *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (DESK_IS_STORE (self));
+
+  if (!exec (self->db, SORT_INDEXES_SQL, &error))
+    g_warning ("Could not index the inbox: %s", error->message);
+  self->loading_without_sort_indexes = FALSE;
+
+  update_statistics (self);
 }
 
 /* Outbox */

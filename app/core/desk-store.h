@@ -33,11 +33,24 @@ typedef struct
 {
   gint64 id;
   char  *title;
-  char  *snippet; /* plain text; matches between \x01 and \x02 */
+  char  *title_marked; /* the title, matches between \x01 and \x02 */
+  char  *snippet;      /* plain text; matches between \x01 and \x02 */
   char  *category;
   char  *locale;
-  double rank;
+  char  *url;
+  double rank; /* the position: 0 is the best */
 } DeskArticleHit;
+
+/* What the knowledge base is searched for. NULL means "any". */
+typedef struct
+{
+  const char *text;
+  const char *prefer_locale; /* the customer's: those articles first */
+  const char *category;
+  const char *locale;   /* only articles in this language */
+  gboolean    any_word; /* suggestions: articles with any of the words */
+  guint       limit;    /* 0: 20 */
+} DeskArticleQuery;
 
 /* A change waiting to reach the server (see DeskOutbox). */
 typedef struct
@@ -88,9 +101,20 @@ DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 GPtrArray *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
 char      *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
 
-GPtrArray      *
+GPtrArray *
+desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError **error);
+GPtrArray *
 desk_store_search_articles (DeskStore *self, const char *text, guint limit, GError **error);
-void desk_article_hit_free (DeskArticleHit *hit);
+DeskArticleRecord *desk_store_load_article (DeskStore *self, gint64 article_id);
+GStrv              desk_store_list_article_categories (DeskStore *self);
+GStrv              desk_store_list_article_locales (DeskStore *self);
+
+GPtrArray *desk_store_find_canned (
+    DeskStore *self, const char *text, const char *category, guint limit, GError **error);
+GPtrArray *desk_store_find_canned_by_shortcut (DeskStore *self, const char *prefix, guint limit);
+DeskCannedRecord *desk_store_load_canned (DeskStore *self, gint64 canned_id);
+GStrv             desk_store_list_canned_categories (DeskStore *self);
+void              desk_article_hit_free (DeskArticleHit *hit);
 
 gint64 desk_store_outbox_add (
     DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error);
@@ -115,7 +139,11 @@ GArray *desk_store_query_ticket_ids (DeskStore             *self,
                                      const DeskInboxFilter *filter,
                                      DeskInboxSort          sort,
                                      guint                  limit,
+                                     gint64                 n_matching,
                                      GError               **error);
+/* After a collection of tickets is complete: builds what a first sync left
+ * out (see desk_store_apply_page()) and refreshes the query planner. */
+void desk_store_optimize (DeskStore *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskArticleHit, desk_article_hit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskOutboxItem, desk_outbox_item_free)

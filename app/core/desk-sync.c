@@ -194,7 +194,12 @@ page_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 
   if (!page->more || page->items->len == 0)
-    run->collection++;
+    {
+      /* The inbox reads tickets while the messages are still coming. */
+      if (collections[run->collection].collection == DESK_STORE_COLLECTION_TICKETS)
+        desk_store_optimize (self->store);
+      run->collection++;
+    }
 
   fetch_next_page (g_steal_pointer (&task));
 }
