@@ -10,7 +10,7 @@ XVFB          := xvfb-run -a -s "-screen 0 1600x1000x24 -nolisten tcp"
 DEBIAN_PACKAGES := \
 	meson ninja-build pkg-config gcc gettext git \
 	libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev \
-	libjson-glib-dev libsqlite3-dev libsecret-1-dev libxml2-dev \
+	libjson-glib-dev libsqlite3-dev libsecret-1-dev libxml2-dev libcmark-dev \
 	desktop-file-utils appstream clang-format python3 python3-yaml python3-jsonschema \
 	xvfb xauth dbus dbus-x11 adwaita-icon-theme fonts-cantarell fonts-noto-cjk \
 	librsvg2-common libgdk-pixbuf2.0-bin imagemagick

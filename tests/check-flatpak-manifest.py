@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 # Checks that the flatpak manifest parses, names the application id and command
-# of the build, pins a stable GNOME runtime and asks for no more than it needs.
+# of the build, pins a stable GNOME runtime and asks for no more than it needs,
+# bundles the libraries the runtime lacks (the names after the command) and
+# builds them from pinned sources, so that a build is the same build offline.
 import json
+import re
 import sys
 
 path, app_id, command = sys.argv[1:4]
+bundled = sys.argv[4:]
 with open(path, encoding="utf-8") as f:
     manifest = json.load(f)
 
@@ -34,6 +38,38 @@ for arg in args:
 modules = manifest.get("modules", [])
 if not modules or modules[-1].get("buildsystem") != "meson":
     errors.append("the last module (the app) must be built with meson")
+
+names = [module.get("name") for module in modules if isinstance(module, dict)]
+if len(names) != len(modules) or None in names:
+    errors.append("every module must be an object with a name (no module files)")
+for name in sorted({n for n in names if names.count(n) > 1 and n is not None}):
+    errors.append(f"module {name!r} appears more than once")
+for name in bundled:
+    if name not in names[:-1]:
+        errors.append(f"no module builds {name!r}, which the app needs and the runtime lacks")
+
+BUILDSYSTEMS = ("autotools", "cmake", "cmake-ninja", "meson", "simple", "qmake")
+for module in modules[:-1]:
+    if not isinstance(module, dict):
+        continue
+    name = module.get("name")
+    if module.get("buildsystem", "autotools") not in BUILDSYSTEMS:
+        errors.append(f"module {name!r}: unknown buildsystem {module.get('buildsystem')!r}")
+    sources = module.get("sources", [])
+    if not sources:
+        errors.append(f"module {name!r} has no sources")
+    for source in sources:
+        kind = source.get("type")
+        if kind in ("archive", "file"):
+            if not source.get("url", "").startswith("https://"):
+                errors.append(f"module {name!r}: {kind} source needs an https url")
+            if not re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")):
+                errors.append(f"module {name!r}: {kind} source is not pinned by sha256")
+        elif kind == "git":
+            if not re.fullmatch(r"[0-9a-f]{40}", source.get("commit", "")):
+                errors.append(f"module {name!r}: git source is not pinned to a commit")
+        elif kind != "patch":
+            errors.append(f"module {name!r}: {kind!r} source; only the app builds from a dir")
 
 for error in errors:
     print(f"{path}: {error}")

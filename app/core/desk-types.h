@@ -89,4 +89,12 @@ typedef enum
   DESK_INBOX_SORT_LONGEST_WAITING, /* the oldest last message first */
 } DeskInboxSort;
 
+/* The pieces a canned reply's body is parsed into (desk-canned-template.h). */
+typedef enum
+{
+  DESK_CANNED_SEGMENT_TEXT,        /* literal text */
+  DESK_CANNED_SEGMENT_PLACEHOLDER, /* {{customer.name}}: filled from the ticket and the agent */
+  DESK_CANNED_SEGMENT_ASK,         /* {{ask:Order number}}: filled in by the agent */
+} DeskCannedSegmentKind;
+
 G_END_DECLS
