@@ -1164,6 +1164,13 @@ test_parse_errors (void)
     { "{\"body\": \"\xff\xfe\"}", -1, "the document is not valid UTF-8" },
     { "{\"body\": \"\xed\xa0\x80\"}", -1, "the document is not valid UTF-8" }, /* a surrogate */
     { "{\"a\": \"x\0y\"}", 12, "the document is not valid UTF-8" },            /* a NUL byte */
+    /* Escaped halves of surrogate pairs, which json-glib would decode to
+     * bytes that are not UTF-8 */
+    { "{\"a\": \"x\\ud800\"}", -1, "the document is not valid UTF-8" },
+    { "{\"a\": \"\\uDBFFx\"}", -1, "the document is not valid UTF-8" },
+    { "{\"a\": \"\\udc00\"}", -1, "the document is not valid UTF-8" },
+    { "{\"a\": \"\\ud800\\u0041\"}", -1, "the document is not valid UTF-8" },
+    { "{\"a\": \"\\ude00\\ud83d\"}", -1, "the document is not valid UTF-8" },
     { "{", -1, "malformed JSON: " },
     { "{\"a\": }", -1, "malformed JSON: " },
     { "{\"a\": 1,}", -1, "malformed JSON: " },
@@ -1183,6 +1190,76 @@ test_parse_errors (void)
       g_assert_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX);
       g_assert_true (g_str_has_prefix (error->message, rows[i].message_prefix));
     }
+}
+
+/* @depth arrays, one in the other, around a number */
+static char *
+nested (guint depth)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  g_string_append_c (text, '1');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+
+  return g_string_free (text, FALSE);
+}
+
+/* json-glib recurses once a level of nesting, with no limit: deep documents
+ * are refused before they reach it. Brackets in strings are text. */
+static void
+test_parse_nesting (void)
+{
+  g_autofree char *deepest = nested (64);
+  g_autofree char *too_deep = nested (65);
+  g_autofree char *hostile = nested (200000);
+  g_autoptr (GString) brackets = g_string_new ("{\"a\": \"\\\"");
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  node = desk_json_parse (deepest, -1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&node, json_node_unref);
+
+  node = desk_json_parse (too_deep, -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, "the document nests deeper than 64 levels");
+  g_clear_error (&error);
+
+  node = desk_json_parse (hostile, -1, &error);
+  g_assert_null (node);
+  g_assert_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 1000; i++)
+    g_string_append (brackets, "[{");
+  g_string_append (brackets, "\"}");
+  node = desk_json_parse (brackets->str, brackets->len, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (json_node_get_object (node), "a"),
+                                   "\"[{[{"));
+}
+
+/* A bound on values spares the memory json-glib would spend on them. */
+static void
+test_parse_bounded (void)
+{
+  const char *text = "{\"a\": [1, 2, \"3, 4, [5]\"]}";
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* The object, its array and three elements */
+  node = desk_json_parse_bounded (text, -1, 5, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&node, json_node_unref);
+
+  node = desk_json_parse_bounded (text, -1, 4, &error);
+  g_assert_null (node);
+  g_assert_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, "the document holds more than 4 values");
 }
 
 static void
@@ -1274,6 +1351,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Records/empty-page", test_empty_page);
   g_test_add_func ("/Desk/Core/Records/unknown-members-ignored", test_unknown_members_ignored);
   g_test_add_func ("/Desk/Core/Json/parse-errors", test_parse_errors);
+  g_test_add_func ("/Desk/Core/Json/parse-nesting", test_parse_nesting);
+  g_test_add_func ("/Desk/Core/Json/parse-bounded", test_parse_bounded);
   g_test_add_func ("/Desk/Core/Json/parse-empty", test_parse_empty);
   g_test_add_func ("/Desk/Core/Json/parse-valid", test_parse_valid);
   g_test_add_func ("/Desk/Core/Json/paths", test_paths);

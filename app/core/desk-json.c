@@ -12,6 +12,9 @@
 #include "desk-json.h"
 #include "desk-time.h"
 
+/* The API's documents nest a handful of levels deep. */
+#define MAX_DEPTH 64
+
 G_DEFINE_QUARK (desk - json - error - quark, desk_json_error)
 
 char *
@@ -38,8 +41,117 @@ fail (GError **error, int code, const char *path, const char *member, const char
   return FALSE;
 }
 
+/* The UTF-16 code unit of the \uXXXX escape at @p, or -1. */
+static int
+escape_unit (const char *p, const char *end)
+{
+  int unit = 0;
+
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+
+  for (int i = 2; i < 6; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      unit = unit * 16 + digit;
+    }
+
+  return unit;
+}
+
+/* What json-glib lets through and must not be: it recurses once a level of
+ * nesting with no limit of its own, so that a few hundred kilobytes of "["
+ * overflow the stack; it decodes an escaped half of a surrogate pair
+ * ("\ud800" alone) to bytes that are not UTF-8, which would then reach the
+ * cache and the widgets; and it spends 100 to 300 bytes on each value, so
+ * that a few megabytes of "{}," take gigabytes. One pass over the document,
+ * before parsing it, that counts one value for each array, object and comma:
+ * never fewer than there are. */
+static gboolean
+check_document (const char *data, gsize length, guint max_values, GError **error)
+{
+  const char *end = data + length;
+  gboolean    in_string = FALSE;
+  guint       depth = 0;
+  guint       values = 1;
+
+  for (const char *p = data; p < end; p++)
+    {
+      if (!in_string)
+        {
+          switch (*p)
+            {
+              case '"':
+                in_string = TRUE;
+                break;
+
+              case '[':
+              case '{':
+                if (++depth > MAX_DEPTH)
+                  {
+                    g_set_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX,
+                                 "the document nests deeper than %d levels", MAX_DEPTH);
+                    return FALSE;
+                  }
+                G_GNUC_FALLTHROUGH;
+
+              case ',':
+                if (++values > max_values)
+                  {
+                    g_set_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX,
+                                 "the document holds more than %u values", max_values);
+                    return FALSE;
+                  }
+                break;
+
+              case ']':
+              case '}':
+                if (depth > 0)
+                  depth--;
+                break;
+
+              default:
+                break;
+            }
+        }
+      else if (*p == '"')
+        in_string = FALSE;
+      else if (*p == '\\')
+        {
+          int unit = escape_unit (p, end);
+          int low = unit >= 0xd800 && unit <= 0xdbff ? escape_unit (p + 6, end) : -1;
+
+          if (unit >= 0xd800 && unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff)
+            p += 6; /* a whole pair: skip to its second half */
+          else if (unit >= 0xd800 && unit <= 0xdfff)
+            {
+              g_set_error (error, DESK_JSON_ERROR, DESK_JSON_ERROR_SYNTAX,
+                           "the document is not valid UTF-8: \\u%04x is half a surrogate pair",
+                           unit);
+              return FALSE;
+            }
+          if (p + 1 < end)
+            p++; /* the escaped character */
+        }
+    }
+
+  return TRUE;
+}
+
 JsonNode *
 desk_json_parse (const char *data, gssize length, GError **error)
+{
+  return desk_json_parse_bounded (data, length, G_MAXUINT, error);
+}
+
+/* As desk_json_parse(), refusing a document of more than @max_values values
+ * (arrays, objects, numbers, strings…) before it costs the memory they
+ * would. */
+JsonNode *
+desk_json_parse_bounded (const char *data, gssize length, guint max_values, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) local_error = NULL;
@@ -53,6 +165,9 @@ desk_json_parse (const char *data, gssize length, GError **error)
                            "the document is not valid UTF-8");
       return NULL;
     }
+
+  if (!check_document (data, length, max_values, error))
+    return NULL;
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {

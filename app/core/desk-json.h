@@ -38,7 +38,9 @@ GQuark desk_json_error_quark (void);
 char *desk_json_path (const char *parent, const char *member);
 char *desk_json_path_index (const char *parent, guint index);
 
-JsonNode   *desk_json_parse (const char *data, gssize length, GError **error);
+JsonNode *desk_json_parse (const char *data, gssize length, GError **error);
+JsonNode *
+desk_json_parse_bounded (const char *data, gssize length, guint max_values, GError **error);
 JsonObject *desk_json_as_object (JsonNode *node, const char *path, GError **error);
 
 gboolean    desk_json_get_int (JsonObject   *object,
