@@ -20,6 +20,13 @@
 #define READ_CHUNK (64 * 1024)
 #define BACKOFF_BASE_MSEC 250
 #define BACKOFF_MAX_MSEC 30000
+/* What a server says in an error goes in front of a person: a line, not a
+ * page. */
+#define MAX_SERVER_MESSAGE 200
+/* Parsed, each value costs json-glib 100 to 300 bytes. A page of 500
+ * tickets holds some 20,000, a year of hourly metrics some 60,000; an
+ * answer within the size limit could hold ten million. */
+#define MAX_RESPONSE_VALUES 250000
 
 struct _DeskClient
 {
@@ -30,6 +37,7 @@ struct _DeskClient
   char        *authorization;
   gsize        max_response_size;
   guint        max_retries;
+  guint        timeout;
 };
 
 G_DEFINE_FINAL_TYPE (DeskClient, desk_client, G_TYPE_OBJECT)
@@ -48,6 +56,15 @@ typedef struct
   GByteArray   *response;
   GInputStream *stream;
   guint         retry_source;
+
+  /* libsoup's timeout bounds each read, not the whole answer: a server that
+   * sends a byte a second would hold a request for ever. So each attempt
+   * has a deadline, and a cancellable of its own that the deadline and the
+   * caller's cancellable both cancel. */
+  GCancellable *cancellable;
+  GSource      *caller_cancelled;
+  guint         deadline_source;
+  gboolean      timed_out;
 } Request;
 
 static void
@@ -61,6 +78,11 @@ request_free (Request *request)
   g_clear_pointer (&request->response, g_byte_array_unref);
   g_clear_object (&request->stream);
   g_clear_handle_id (&request->retry_source, g_source_remove);
+  g_clear_handle_id (&request->deadline_source, g_source_remove);
+  if (request->caller_cancelled != NULL)
+    g_source_destroy (request->caller_cancelled);
+  g_clear_pointer (&request->caller_cancelled, g_source_unref);
+  g_clear_object (&request->cancellable);
   g_free (request);
 }
 
@@ -102,11 +124,15 @@ desk_client_set_max_response_size (DeskClient *self, gsize max_response_size)
   self->max_response_size = max_response_size;
 }
 
+/* How long one attempt of a request may take, from sending it to the last
+ * byte of the answer, and how long the connection may stay silent; 0 for
+ * ever. */
 void
 desk_client_set_timeout (DeskClient *self, guint seconds)
 {
   g_return_if_fail (DESK_IS_CLIENT (self));
 
+  self->timeout = seconds;
   soup_session_set_timeout (self->session, seconds);
   soup_session_set_idle_timeout (self->session, seconds);
 }
@@ -144,6 +170,7 @@ maybe_retry (GTask *task, int retry_after_sec)
         0, MIN (BACKOFF_MAX_MSEC, BACKOFF_BASE_MSEC << MIN (request->attempt, 10)) + 1);
 
   request->attempt++;
+  g_clear_handle_id (&request->deadline_source, g_source_remove);
   g_clear_object (&request->message);
   g_clear_object (&request->stream);
   g_byte_array_set_size (request->response, 0);
@@ -198,7 +225,7 @@ finish_request (GTask *task)
 
   if (length > 0)
     {
-      node = desk_json_parse (data, length, &error);
+      node = desk_json_parse_bounded (data, length, MAX_RESPONSE_VALUES, &error);
       if (node == NULL && request->status < 300)
         {
           g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
@@ -217,14 +244,47 @@ finish_request (GTask *task)
       const char *message =
           error_object ? json_object_get_string_member_with_default (error_object, "message", NULL)
                        : NULL;
+      g_autofree char *shown = NULL;
 
-      g_task_return_new_error (
-          task, DESK_CLIENT_ERROR, status_to_code (request->status), "%s (HTTP %u)",
-          message ? message : soup_status_get_phrase (request->status), request->status);
+      if (message != NULL && g_utf8_strlen (message, -1) > MAX_SERVER_MESSAGE)
+        {
+          g_autofree char *start = g_utf8_substring (message, 0, MAX_SERVER_MESSAGE);
+
+          shown = g_strconcat (start, "…", NULL);
+        }
+
+      g_task_return_new_error (task, DESK_CLIENT_ERROR, status_to_code (request->status),
+                               "%s (HTTP %u)",
+                               shown     ? shown
+                               : message ? message
+                                         : soup_status_get_phrase (request->status),
+                               request->status);
       return;
     }
 
   g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+/* Whether @error ends the request because the caller cancelled it; an
+ * attempt that ran out of time is not that, it failed. */
+static gboolean
+is_cancelled (Request *request, const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !request->timed_out;
+}
+
+static void
+return_io_error (GTask *task, const char *what, const GError *error)
+{
+  DeskClient *self = g_task_get_source_object (task);
+  Request    *request = g_task_get_task_data (task);
+
+  if (request->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_OFFLINE,
+                             "The server did not answer in time (%u s)", self->timeout);
+  else
+    g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_OFFLINE, "%s: %s", what,
+                             error->message);
 }
 
 static void read_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -233,11 +293,10 @@ static void read_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void
 read_next_chunk (GTask *task)
 {
-  Request      *request = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  Request *request = g_task_get_task_data (task);
 
-  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT, cancellable,
-                                   read_cb, task);
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   request->cancellable, read_cb, task);
 }
 
 static void
@@ -252,10 +311,10 @@ read_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
   if (bytes == NULL)
     {
-      if (!maybe_retry (task, 0))
-        g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_OFFLINE,
-                                 "The connection broke while reading the answer: %s",
-                                 error->message);
+      if (is_cancelled (request, error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (!maybe_retry (task, 0))
+        return_io_error (task, "The connection broke while reading the answer", error);
       return;
     }
 
@@ -289,11 +348,10 @@ send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (request->stream == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (is_cancelled (request, error))
         g_task_return_error (task, g_steal_pointer (&error));
       else if (!maybe_retry (task, 0))
-        g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_OFFLINE,
-                                 "Could not reach the server: %s", error->message);
+        return_io_error (task, "Could not reach the server", error);
       return;
     }
 
@@ -312,13 +370,52 @@ send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   read_next_chunk (g_steal_pointer (&task));
 }
 
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->deadline_source = 0;
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* A source, not a handler of "cancelled": it runs from the main loop, never
+ * inside g_cancellable_cancel(), so that ending the request may drop it. */
+static gboolean
+caller_cancelled_cb (GCancellable *caller, gpointer user_data)
+{
+  Request *request = user_data;
+
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 send_attempt (GTask *task)
 {
   DeskClient         *self = g_task_get_source_object (task);
   Request            *request = g_task_get_task_data (task);
+  GCancellable       *caller = g_task_get_cancellable (task);
   g_autofree char    *url = g_strconcat (self->base_url, request->path, NULL);
   SoupMessageHeaders *headers;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_clear_object (&request->cancellable);
+  request->cancellable = g_cancellable_new ();
+  request->timed_out = FALSE;
+  if (self->timeout > 0)
+    request->deadline_source = g_timeout_add (self->timeout * 1000, deadline_cb, request);
+  if (caller != NULL && request->caller_cancelled == NULL)
+    {
+      request->caller_cancelled = g_cancellable_source_new (caller);
+      g_source_set_callback (request->caller_cancelled, G_SOURCE_FUNC (caller_cancelled_cb),
+                             request, NULL);
+      g_source_attach (request->caller_cancelled, g_task_get_context (task));
+    }
 
   request->message = soup_message_new (request->method, url);
   if (request->message == NULL)
@@ -342,7 +439,7 @@ send_attempt (GTask *task)
     soup_message_set_request_body_from_bytes (request->message, "application/json", request->body);
 
   soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), send_cb, g_object_ref (task));
+                           request->cancellable, send_cb, g_object_ref (task));
 }
 
 void
@@ -426,4 +523,6 @@ desk_client_init (DeskClient *self)
                                                  "AgentDesk/" PACKAGE_VERSION, NULL);
   self->max_response_size = 32 * 1024 * 1024;
   self->max_retries = 4;
+  /* A page of 500 items, even on a slow link. */
+  self->timeout = 120;
 }
