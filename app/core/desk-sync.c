@@ -46,6 +46,21 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
+/* The codec lets a canned reply leave its id out, for the import files a
+ * server reads; but a reply from the server without one would be cached
+ * under id 0, on top of any other such reply. */
+static gpointer
+decode_canned (JsonNode *node, const char *path, GError **error)
+{
+  JsonObject *object = desk_json_as_object (node, path, error);
+  gint64      id;
+
+  if (object == NULL || !desk_json_get_int (object, path, "id", DESK_JSON_REQUIRED, &id, error))
+    return NULL;
+
+  return desk_canned_record_from_json (node, path, error);
+}
+
 /* Tickets first: they are what an agent opens the app for. */
 static const struct
 {
@@ -62,15 +77,23 @@ static const struct
   { DESK_STORE_COLLECTION_ARTICLES, "/api/v1/kb/articles",
     (DeskRecordDecodeFunc) desk_article_record_from_json,
     (GDestroyNotify) desk_article_record_free },
-  { DESK_STORE_COLLECTION_CANNED, "/api/v1/canned-replies",
-    (DeskRecordDecodeFunc) desk_canned_record_from_json, (GDestroyNotify) desk_canned_record_free },
+  { DESK_STORE_COLLECTION_CANNED, "/api/v1/canned-replies", decode_canned,
+    (GDestroyNotify) desk_canned_record_free },
 };
 
 typedef struct
 {
   guint   collection;
   guint64 remaining[G_N_ELEMENTS (collections)];
+  char   *cursor; /* the one the page in flight was asked from */
 } Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->cursor);
+  g_free (run);
+}
 
 DeskSync *
 desk_sync_new (DeskClient *client, DeskStore *store)
@@ -163,7 +186,13 @@ page_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   page = desk_page_from_json (node, collections[run->collection].decode,
                               collections[run->collection].free_record, &error);
-  if (page == NULL || page->next == NULL)
+  /* More to come from where this page started would be the same page again,
+   * for ever. */
+  if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
+      g_strcmp0 (page->next, run->cursor) == 0)
+    g_set_error_literal (&error, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
+                         "next: the cursor does not move on");
+  if (page == NULL || page->next == NULL || error != NULL)
     {
       set_running (self, FALSE);
       g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
@@ -230,6 +259,8 @@ fetch_next_page (GTask *task)
     }
   else
     path = g_strdup_printf ("%s?limit=%u", collections[run->collection].path, self->page_size);
+  g_free (run->cursor);
+  run->cursor = g_steal_pointer (&cursor);
 
   desk_client_request_async (self->client, "GET", path, NULL, NULL, DESK_REQUEST_RETRY,
                              g_task_get_cancellable (task), page_cb, task);
@@ -247,7 +278,7 @@ desk_sync_run_async (DeskSync           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, desk_sync_run_async);
-  g_task_set_task_data (task, g_new0 (Run, 1), g_free);
+  g_task_set_task_data (task, g_new0 (Run, 1), (GDestroyNotify) run_free);
 
   self->done = 0;
   self->total_estimate = 0;
