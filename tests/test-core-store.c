@@ -622,7 +622,7 @@ test_demo_canned_replies (void)
 
   all = desk_store_find_canned (store, NULL, NULL, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (all->len, ==, 28);
+  g_assert_cmpuint (all->len, ==, 29);
 
   found = desk_store_find_canned (store, "greet", NULL, 10, &error);
   g_assert_no_error (error);

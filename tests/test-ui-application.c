@@ -98,8 +98,6 @@ test_window_panes (void)
 
   assert_status_page (window, "inbox_empty");
   assert_status_page (window, "conversation_empty");
-  assert_status_page (window, "knowledge_base_empty");
-  assert_status_page (window, "canned_replies_empty");
   assert_status_page (window, "training_empty");
 
   inbox_empty = GTK_WIDGET (

@@ -25,18 +25,20 @@ struct _DeskApplication
   guint      demo : 1;
 
   /* The connection: services every window reads from. */
-  DeskDemoStarter demo_starter;
-  GObject        *demo_server;
-  DeskStore      *store;
-  DeskClient     *client;
-  DeskSync       *sync;
-  DeskOutbox     *outbox;
-  DeskRealtime   *realtime;
-  GCancellable   *cancellable;
-  char           *connection_error;
-  gint64          user_id;
-  DeskRole        role;
-  gboolean        sync_again;
+  DeskDemoStarter    demo_starter;
+  GObject           *demo_server;
+  DeskStore         *store;
+  DeskClient        *client;
+  DeskSync          *sync;
+  DeskOutbox        *outbox;
+  DeskRealtime      *realtime;
+  GCancellable      *cancellable;
+  char              *connection_error;
+  DeskArticleSearch *article_search;
+  gint64             user_id;
+  char              *user_name;
+  DeskRole           role;
+  gboolean           sync_again;
 };
 
 void _desk_application_actions_init (DeskApplication *self);

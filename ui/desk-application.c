@@ -184,6 +184,22 @@ desk_application_get_role (DeskApplication *self)
   return self->role;
 }
 
+const char *
+desk_application_get_user_name (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->user_name;
+}
+
+DeskArticleSearch *
+desk_application_get_article_search (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->article_search;
+}
+
 static void
 me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -203,6 +219,8 @@ me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   self->user_id = me->id;
   self->role = me->role;
+  g_free (self->user_name);
+  self->user_name = g_steal_pointer (&me->name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
 }
 
@@ -217,6 +235,15 @@ desk_application_connect (DeskApplication *self,
   self->store = desk_store_new (cache_path, error);
   if (self->store == NULL)
     return FALSE;
+
+  /* A search that cannot open its connections leaves the side panel empty,
+   * not the application without its inbox. */
+  self->article_search = desk_article_search_new (cache_path, error);
+  if (self->article_search == NULL)
+    {
+      g_warning ("Knowledge-base search is unavailable: %s", (*error)->message);
+      g_clear_error (error);
+    }
 
   self->client = desk_client_new (base_url, token);
   self->sync = desk_sync_new (self->client, self->store);
@@ -375,7 +402,9 @@ desk_application_finalize (GObject *object)
   g_clear_object (&self->outbox);
   g_clear_object (&self->sync);
   g_clear_object (&self->client);
+  g_clear_object (&self->article_search);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->user_name, g_free);
   g_clear_object (&self->demo_server);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->connection_error, g_free);

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "desk-article-search.h"
 #include "desk-outbox.h"
 #include "desk-store.h"
 #include "desk-sync.h"
@@ -37,6 +38,8 @@ DeskOutbox      *desk_application_get_outbox (DeskApplication *self);
 DeskSync        *desk_application_get_sync (DeskApplication *self);
 gint64           desk_application_get_user_id (DeskApplication *self);
 DeskRole         desk_application_get_role (DeskApplication *self);
-const char      *desk_application_get_connection_error (DeskApplication *self);
+const char      *desk_application_get_user_name (DeskApplication *self);
+DeskArticleSearch *desk_application_get_article_search (DeskApplication *self);
+const char        *desk_application_get_connection_error (DeskApplication *self);
 
 G_END_DECLS

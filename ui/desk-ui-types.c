@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include "desk-canned-panel.h"
+#include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
 #include "desk-preferences-window.h"
 #include "desk-resources.h"
@@ -31,6 +33,8 @@ desk_ui_ensure_types (void)
 
   desk_register_resource ();
 
+  g_type_ensure (DESK_TYPE_CANNED_PANEL);
+  g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
   g_type_ensure (DESK_TYPE_PREFERENCES_WINDOW);
   g_type_ensure (DESK_TYPE_TICKET_ROW);

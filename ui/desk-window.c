@@ -11,35 +11,42 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-canned-panel.h"
+#include "desk-canned-template.h"
+#include "desk-composer-assist.h"
 #include "desk-inbox-model.h"
+#include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
 #include "desk-ticket-row.h"
 #include "desk-view-row.h"
-#include "desk-window.h"
+#include "desk-window-private.h"
 
 struct _DeskWindow
 {
   AdwApplicationWindow parent_instance;
 
   /* Template widgets */
-  AdwLeaflet      *leaflet;
-  GtkListBox      *views_list;
-  AdwWindowTitle  *inbox_title;
-  AdwWindowTitle  *conversation_title;
-  GtkPaned        *side_panel_paned;
-  GtkWidget       *side_panel;
-  AdwViewStack    *side_panel_stack;
-  GtkStack        *inbox_stack;
-  GtkListView     *inbox_list;
-  GtkProgressBar  *sync_progress;
-  GtkStack        *conversation_stack;
-  GtkListView     *thread_list;
-  GtkTextView     *composer_view;
-  GtkToggleButton *note_toggle;
-  GtkToggleButton *reply_toggle;
-  GtkLabel        *composer_status;
+  AdwLeaflet         *leaflet;
+  GtkListBox         *views_list;
+  AdwWindowTitle     *inbox_title;
+  AdwWindowTitle     *conversation_title;
+  GtkPaned           *side_panel_paned;
+  GtkWidget          *side_panel;
+  AdwViewStack       *side_panel_stack;
+  GtkStack           *inbox_stack;
+  GtkListView        *inbox_list;
+  GtkProgressBar     *sync_progress;
+  GtkStack           *conversation_stack;
+  GtkListView        *thread_list;
+  GtkTextView        *composer_view;
+  GtkToggleButton    *note_toggle;
+  GtkToggleButton    *reply_toggle;
+  GtkLabel           *composer_status;
+  DeskKnowledgePanel *knowledge_panel;
+  DeskCannedPanel    *canned_panel;
 
   /* Owned */
+  DeskComposerAssist *composer_assist;
   GSettings          *settings;
   DeskInboxModel     *inbox_model;
   GtkSingleSelection *inbox_selection;
@@ -272,6 +279,9 @@ open_ticket (DeskWindow *self, DeskTicket *ticket)
   gtk_toggle_button_set_active (self->note_toggle, visibility == DESK_VISIBILITY_INTERNAL);
   gtk_label_set_text (self->composer_status, "");
 
+  desk_knowledge_panel_set_ticket (self->knowledge_panel, record);
+  desk_canned_panel_set_ticket (self->canned_panel, record);
+
   gtk_stack_set_visible_child_name (self->conversation_stack, "thread");
 }
 
@@ -321,6 +331,151 @@ tickets_changed_cb (DeskWindow *self, GArray *ids)
       }
 }
 
+/* A new customer message changes what the side panel suggests. */
+static void
+messages_changed_cb (DeskWindow *self, GArray *ticket_ids)
+{
+  tickets_changed_cb (self, ticket_ids);
+
+  for (guint i = 0; self->ticket_id != 0 && i < ticket_ids->len; i++)
+    if (g_array_index (ticket_ids, gint64, i) == self->ticket_id)
+      {
+        desk_knowledge_panel_refresh_suggestions (self->knowledge_panel);
+        desk_canned_panel_refresh (self->canned_panel);
+        break;
+      }
+}
+
+/* Text from the side panel goes in at the reply's cursor, which keeps the
+ * focus so the agent goes on typing. */
+static void
+insert_into_reply (DeskWindow *self, const char *text, GArray *gaps)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
+  GtkTextIter    cursor;
+  int            offset;
+
+  if (self->ticket_id == 0 || text == NULL)
+    return;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  offset = gtk_text_iter_get_offset (&cursor);
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &cursor, text, -1);
+  gtk_text_buffer_end_user_action (buffer);
+
+  /* Gaps are marked, and the first one selected so typing fills it. */
+  for (guint i = 0; gaps != NULL && i < gaps->len; i++)
+    {
+      DeskCannedGap *gap = &g_array_index (gaps, DeskCannedGap, i);
+      GtkTextIter    start, end;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, offset + gap->start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, offset + gap->end);
+      gtk_text_buffer_apply_tag_by_name (buffer, "gap", &start, &end);
+      if (i == 0)
+        gtk_text_buffer_select_range (buffer, &start, &end);
+    }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+}
+
+static void
+knowledge_insert_text_cb (DeskWindow *self, const char *text)
+{
+  insert_into_reply (self, text, NULL);
+}
+
+static void
+canned_insert_template_cb (DeskWindow *self, const char *text, GArray *gaps)
+{
+  insert_into_reply (self, text, gaps);
+}
+
+static void
+assist_canned_chosen_cb (DeskWindow *self, gint64 canned_id)
+{
+  desk_canned_panel_insert_reply (self->canned_panel, canned_id);
+}
+
+static void
+assist_article_chosen_cb (DeskWindow *self, gint64 article_id)
+{
+  g_autofree char *link = desk_knowledge_panel_dup_link_text (self->knowledge_panel, article_id);
+
+  insert_into_reply (self, link, NULL);
+}
+
+static void
+show_side_panel_page (DeskWindow *self, const char *page)
+{
+  desk_window_set_side_panel_visible (self, TRUE);
+  adw_view_stack_set_visible_child_name (self->side_panel_stack, page);
+}
+
+static void
+desk_window_canned_replies_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  show_side_panel_page (self, "canned-replies");
+  desk_canned_panel_focus_search (self->canned_panel);
+}
+
+static void
+desk_window_knowledge_base_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  show_side_panel_page (self, "knowledge-base");
+  desk_knowledge_panel_focus_search (self->knowledge_panel);
+}
+
+static void
+desk_window_save_as_canned_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gint64      message_id = g_variant_get_int64 (param);
+  guint       n = g_list_model_get_n_items (G_LIST_MODEL (self->thread));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (DeskMessage) message = g_list_model_get_item (G_LIST_MODEL (self->thread), i);
+      const DeskMessageRecord *record = desk_message_get_record (message);
+
+      if (record->id == message_id)
+        {
+          show_side_panel_page (self, "canned-replies");
+          desk_canned_panel_new_reply (self->canned_panel, record->body);
+          return;
+        }
+    }
+}
+
+static void
+desk_window_insert_suggested_reply_action (GtkWidget  *widget,
+                                           const char *action_name,
+                                           GVariant   *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gint64      canned_id = desk_canned_panel_get_top_suggestion (self->canned_panel);
+
+  if (canned_id != 0)
+    desk_canned_panel_insert_reply (self->canned_panel, canned_id);
+}
+
+static void
+desk_window_insert_suggested_article_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gint64      article_id = desk_knowledge_panel_get_top_suggestion (self->knowledge_panel);
+
+  if (article_id != 0)
+    assist_article_chosen_cb (self, article_id);
+}
+
 static void
 outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
 {
@@ -346,6 +501,25 @@ outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
     }
 }
 
+static GtkTextTag *
+gap_tag (DeskWindow *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
+
+  return gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "gap");
+}
+
+/* Typing over a gap fills it: the new text is not part of the gap. */
+static void
+composer_insert_text_cb (
+    GtkTextBuffer *buffer, GtkTextIter *location, char *text, int length, DeskWindow *self)
+{
+  GtkTextIter start = *location;
+
+  gtk_text_iter_backward_chars (&start, g_utf8_strlen (text, length));
+  gtk_text_buffer_remove_tag (buffer, gap_tag (self), &start, location);
+}
+
 static void
 desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -363,6 +537,18 @@ desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *p
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   if (*g_strstrip (text) == '\0')
     return;
+
+  /* A canned reply's unfilled placeholder never reaches a customer. */
+  if (gtk_text_iter_forward_to_tag_toggle (&start, gap_tag (self)))
+    {
+      GtkTextIter gap_end = start;
+
+      gtk_text_iter_forward_to_tag_toggle (&gap_end, gap_tag (self));
+      gtk_text_buffer_select_range (buffer, &start, &gap_end);
+      gtk_label_set_text (self->composer_status, _ ("Fill in the highlighted gap first"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+      return;
+    }
 
   /* Stored before it is sent: from here on nothing is lost. */
   if (desk_outbox_send_message (self->outbox, self->ticket_id, text,
@@ -414,10 +600,18 @@ message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpoi
 }
 
 static void
-message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
 {
-  desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                gtk_list_item_get_item (item));
+  DeskMessage             *message = gtk_list_item_get_item (item);
+  const DeskMessageRecord *record = desk_message_get_record (message);
+  DeskApplication         *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  DeskRole                 role = app ? desk_application_get_role (app) : DESK_ROLE_AGENT;
+
+  desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)), message);
+  desk_message_row_set_can_save_as_canned (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                           (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
+                                               record->author_type == DESK_AUTHOR_AGENT &&
+                                               record->visibility == DESK_VISIBILITY_PUBLIC);
 }
 
 /* The server said who is signed in: "My Queue" and the composer depend on it. */
@@ -435,6 +629,15 @@ desk_window_signed_in_cb (DeskWindow *self)
                                        : NULL);
   if (trainee)
     gtk_toggle_button_set_active (self->note_toggle, TRUE);
+
+  if (app != NULL)
+    {
+      DeskRole role = desk_application_get_role (app);
+
+      desk_canned_panel_set_agent (self->canned_panel, desk_application_get_user_id (app),
+                                   desk_application_get_user_name (app),
+                                   role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN);
+    }
 
   desk_window_restore_last_view (self);
   queue_update_counts (self);
@@ -472,7 +675,7 @@ desk_window_connect_store (DeskWindow *self)
   self->thread = g_list_store_new (DESK_TYPE_MESSAGE);
   thread_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->thread)));
   g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb), NULL);
-  g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), NULL);
+  g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), self);
   gtk_list_view_set_factory (self->thread_list, message_factory);
   gtk_list_view_set_model (self->thread_list, GTK_SELECTION_MODEL (thread_selection));
 
@@ -480,13 +683,32 @@ desk_window_connect_store (DeskWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (tickets_changed_cb), self,
+  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
                            G_CONNECT_SWAPPED);
+
+  desk_knowledge_panel_set_services (self->knowledge_panel, self->store,
+                                     desk_application_get_article_search (app));
+  desk_canned_panel_set_services (self->canned_panel, self->store, self->outbox);
+  desk_composer_assist_set_services (self->composer_assist, self->store,
+                                     desk_application_get_article_search (app));
+  g_signal_connect_object (self->store, "canned-changed", G_CALLBACK (desk_canned_panel_refresh),
+                           self->canned_panel, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "articles-changed",
+                           G_CALLBACK (desk_knowledge_panel_refresh_suggestions),
+                           self->knowledge_panel, G_CONNECT_SWAPPED);
   g_signal_connect_object (desk_application_get_sync (app), "notify::progress",
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
   /* "My Queue" needs to know who "my" is. */
   g_signal_connect_object (app, "notify::user-id", G_CALLBACK (desk_window_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+DeskComposerAssist *
+_desk_window_get_composer_assist (DeskWindow *self)
+{
+  g_return_val_if_fail (DESK_IS_WINDOW (self), NULL);
+
+  return self->composer_assist;
 }
 
 static void
@@ -579,6 +801,7 @@ desk_window_dispose (GObject *object)
   save_draft (self);
   g_clear_handle_id (&self->counts_source, g_source_remove);
 
+  g_clear_object (&self->composer_assist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
@@ -591,8 +814,8 @@ desk_window_dispose (GObject *object)
 }
 
 static const char *exposed_children[] = {
-  "sidebar_pane",       "inbox_pane",           "conversation_pane",    "inbox_empty",
-  "conversation_empty", "knowledge_base_empty", "canned_replies_empty", "training_empty",
+  "sidebar_pane", "inbox_pane",         "conversation_pane",
+  "inbox_empty",  "conversation_empty", "training_empty",
 };
 
 static void
@@ -630,6 +853,10 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, note_toggle);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, reply_toggle);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_status);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, knowledge_panel);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, canned_panel);
+  gtk_widget_class_bind_template_callback (widget_class, knowledge_insert_text_cb);
+  gtk_widget_class_bind_template_callback (widget_class, canned_insert_template_cb);
   gtk_widget_class_bind_template_callback (widget_class, views_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, inbox_list_activate_cb);
 
@@ -648,10 +875,30 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, desk_window_send_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "ticket.send", NULL);
+  gtk_widget_class_install_action (widget_class, "win.canned-replies", NULL,
+                                   desk_window_canned_replies_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
+                                       "win.canned-replies", NULL);
+  gtk_widget_class_install_action (widget_class, "win.knowledge-base", NULL,
+                                   desk_window_knowledge_base_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.knowledge-base", NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.save-as-canned", "x",
+                                   desk_window_save_as_canned_action);
+  gtk_widget_class_install_action (widget_class, "ticket.insert-suggested-reply", NULL,
+                                   desk_window_insert_suggested_reply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "ticket.insert-suggested-reply", NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.insert-suggested-article", NULL,
+                                   desk_window_insert_suggested_article_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "ticket.insert-suggested-article", NULL);
 
   g_type_ensure (DESK_TYPE_VIEW_ROW);
   g_type_ensure (DESK_TYPE_TICKET_ROW);
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
+  g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
+  g_type_ensure (DESK_TYPE_CANNED_PANEL);
 }
 
 static void
@@ -662,6 +909,16 @@ desk_window_init (DeskWindow *self)
 
   self->side_panel_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_view), "gap", "background",
+                              "#f6d32d", "foreground", "#241f31", NULL);
+  g_signal_connect_after (gtk_text_view_get_buffer (self->composer_view), "insert-text",
+                          G_CALLBACK (composer_insert_text_cb), self);
+  self->composer_assist = desk_composer_assist_new (self->composer_view);
+  g_signal_connect_object (self->composer_assist, "canned-chosen",
+                           G_CALLBACK (assist_canned_chosen_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->composer_assist, "article-chosen",
+                           G_CALLBACK (assist_article_chosen_cb), self, G_CONNECT_SWAPPED);
 
   self->settings = g_settings_new (APP_ID);
 

@@ -32,6 +32,8 @@ enum
 {
   TICKETS_CHANGED,
   MESSAGES_CHANGED,
+  ARTICLES_CHANGED, /* TMP */
+  CANNED_CHANGED, /* TMP */
   N_SIGNALS
 };
 
@@ -673,6 +675,10 @@ desk_store_apply_page (DeskStore          *self,
         }
       g_signal_emit (self, signals[MESSAGES_CHANGED], 0, ticket_ids);
     }
+  if (collection == DESK_STORE_COLLECTION_ARTICLES && records != NULL && records->len > 0)
+    g_signal_emit (self, signals[ARTICLES_CHANGED], 0); /* TMP */
+  if (collection == DESK_STORE_COLLECTION_CANNED && records != NULL && records->len > 0)
+    g_signal_emit (self, signals[CANNED_CHANGED], 0); /* TMP */
 
   return TRUE;
 }
@@ -1163,6 +1169,31 @@ desk_store_load_canned (DeskStore *self, gint64 canned_id)
   return canned;
 }
 
+GPtrArray *
+desk_store_suggest_canned (DeskStore *self, const char *text, guint limit)
+{
+  g_autoptr (GPtrArray) replies =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  g_autofree char *match = _desk_store_fts_any_word_query (text);
+  sqlite3_stmt    *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  if (match == NULL)
+    return g_steal_pointer (&replies);
+
+  stmt = prepare (self, "SELECT " CANNED_COLUMNS " FROM canned_fts"
+                        " JOIN canned c ON c.id = canned_fts.rowid WHERE canned_fts MATCH ?1"
+                        " ORDER BY bm25(canned_fts, 10.0, 0.0, 1.0), c.id LIMIT ?2");
+  bind_text (stmt, 1, match);
+  sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : -1);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (replies, canned_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&replies);
+}
+
 GStrv
 desk_store_list_canned_categories (DeskStore *self)
 {
@@ -1170,6 +1201,25 @@ desk_store_list_canned_categories (DeskStore *self)
 
   return list_distinct (self, "SELECT DISTINCT category FROM canned WHERE category IS NOT NULL"
                               " ORDER BY category");
+}
+
+char *
+desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id)
+{
+  sqlite3_stmt *stmt;
+  char         *body = NULL;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT body FROM messages WHERE ticket_id = ? AND author_type = ?"
+                        " ORDER BY created_at DESC, id DESC LIMIT 1");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  sqlite3_bind_int (stmt, 2, DESK_AUTHOR_CUSTOMER);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    body = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return body;
 }
 
 /* Inbox views */
@@ -1600,6 +1650,8 @@ desk_store_class_init (DeskStoreClass *klass)
   object_class->finalize = desk_store_finalize;
 
   /* (GArray of gint64 ids): tickets written or deleted by a page. */
+  signals[ARTICLES_CHANGED] = g_signal_new ("articles-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0); /* TMP */
+  signals[CANNED_CHANGED] = g_signal_new ("canned-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0); /* TMP */
   signals[TICKETS_CHANGED] =
       g_signal_new ("tickets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);

@@ -100,6 +100,7 @@ DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 
 GPtrArray *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
 char      *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
+char      *desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id);
 
 GPtrArray *
 desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError **error);
@@ -114,7 +115,9 @@ GPtrArray *desk_store_find_canned (
 GPtrArray *desk_store_find_canned_by_shortcut (DeskStore *self, const char *prefix, guint limit);
 DeskCannedRecord *desk_store_load_canned (DeskStore *self, gint64 canned_id);
 GStrv             desk_store_list_canned_categories (DeskStore *self);
-void              desk_article_hit_free (DeskArticleHit *hit);
+/* The replies that best match a customer's message, for "Suggested". */
+GPtrArray *desk_store_suggest_canned (DeskStore *self, const char *text, guint limit);
+void       desk_article_hit_free (DeskArticleHit *hit);
 
 gint64 desk_store_outbox_add (
     DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error);
