@@ -14,6 +14,7 @@
 #include "desk-application-private.h"
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
+#include "desk-ticket.h"
 #include "desk-window.h"
 
 /* The app against the real reference server, driven as an agent would. */
@@ -111,6 +112,54 @@ label_shows (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+static DeskTicket *
+row_ticket (DeskWindow *window, guint position)
+{
+  GListModel *model = G_LIST_MODEL (
+      gtk_list_view_get_model (GTK_LIST_VIEW (template_child (window, "inbox_list"))));
+
+  return g_list_model_get_item (model, position);
+}
+
+/* The first row has @word in its subject, its customer or a message. */
+static gboolean
+first_row_mentions (DeskStore *store, DeskWindow *window, const char *word)
+{
+  g_autoptr (DeskTicket) ticket = row_ticket (window, 0);
+  const DeskTicketRecord *record = desk_ticket_get_record (ticket);
+  g_autoptr (GPtrArray) messages = desk_store_load_messages (store, record->id);
+  g_autofree char *subject = g_utf8_strdown (record->subject, -1);
+
+  if (strstr (subject, word) != NULL)
+    return TRUE;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      g_autofree char *body =
+          g_utf8_strdown (((DeskMessageRecord *) g_ptr_array_index (messages, i))->body, -1);
+
+      if (strstr (body, word) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+rows_are_newest_first (DeskWindow *window)
+{
+  gint64 previous = G_MAXINT64;
+
+  for (guint i = 0; i < MIN (inbox_rows (window), 50); i++)
+    {
+      g_autoptr (DeskTicket) ticket = row_ticket (window, i);
+      gint64 created = desk_ticket_get_record (ticket)->created_at;
+
+      if (created > previous)
+        return FALSE;
+      previous = created;
+    }
+  return TRUE;
+}
+
 static void
 test_agent_day (void)
 {
@@ -141,6 +190,31 @@ test_agent_day (void)
   WAIT_FOR (inbox_rows (window) > 0);
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-inbox.png");
+
+  /* Ctrl+F narrows the view to tickets with the words, in subjects,
+   * customers and messages, in Chinese too; nothing found says so. */
+  {
+    guint all_rows = inbox_rows (window);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+    g_assert_true (
+        gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (template_child (window, "search_bar"))));
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "SWIFT");
+    WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
+    g_assert_true (first_row_mentions (app->store, window, "swift"));
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "充值");
+    WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "qwxzv");
+    WAIT_FOR (inbox_rows (window) == 0);
+    g_assert_true (label_shows (template_child (window, "inbox_empty"), "No Tickets Match"));
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "");
+    WAIT_FOR (inbox_rows (window) == all_rows);
+
+    /* The sort menu reorders the view: newest first. */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "newest");
+    g_assert_true (rows_are_newest_first (window));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "sla");
+  }
 
   /* A customer's markup is shown as the characters they typed. */
   chat = desk_test_request_json (

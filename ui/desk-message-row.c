@@ -46,6 +46,8 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
   record = desk_message_get_record (message);
   internal = record->visibility == DESK_VISIBILITY_INTERNAL;
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->save_canned_button), "x", record->id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_canned_button),
+                                  "ticket.save-as-canned");
 
   gtk_label_set_text (self->author_label, record->author_name ? record->author_name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), internal);

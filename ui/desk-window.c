@@ -44,6 +44,9 @@ struct _DeskWindow
   GtkLabel           *composer_status;
   DeskKnowledgePanel *knowledge_panel;
   DeskCannedPanel    *canned_panel;
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  AdwStatusPage      *inbox_empty;
 
   /* Owned */
   DeskComposerAssist *composer_assist;
@@ -56,6 +59,8 @@ struct _DeskWindow
   DeskStore  *store;
   DeskOutbox *outbox;
 
+  char  *view_id;       /* the view shown in the inbox */
+  char  *sort;          /* the agent's choice of sort, NULL for the view's own */
   gint64 ticket_id;     /* the open conversation, 0 for none */
   guint  counts_source; /* pending update of the views' counts */
 
@@ -68,6 +73,7 @@ enum
 {
   PROP_0,
   PROP_SIDE_PANEL_VISIBLE,
+  PROP_SORT,
   N_PROPS
 };
 
@@ -130,6 +136,13 @@ view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, De
     }
 }
 
+static const char *sort_names[] = {
+  [DESK_INBOX_SORT_SLA] = "sla",
+  [DESK_INBOX_SORT_PRIORITY] = "priority",
+  [DESK_INBOX_SORT_NEWEST] = "newest",
+  [DESK_INBOX_SORT_LONGEST_WAITING] = "longest-waiting",
+};
+
 /* Counts follow the cache, at most twice a second while a sync streams in. */
 static gboolean
 update_counts_cb (gpointer user_data)
@@ -166,13 +179,108 @@ queue_update_counts (DeskWindow *self)
     self->counts_source = g_timeout_add (500, update_counts_cb, self);
 }
 
+static gboolean
+is_searching (DeskWindow *self)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+}
+
 static void
 update_inbox_page (DeskWindow *self)
 {
   gboolean has_rows =
       self->inbox_model != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->inbox_model)) > 0;
 
+  if (is_searching (self))
+    {
+      adw_status_page_set_icon_name (self->inbox_empty, "system-search-symbolic");
+      adw_status_page_set_title (self->inbox_empty, _ ("No Tickets Match"));
+      adw_status_page_set_description (
+          self->inbox_empty,
+          _ ("No subject, customer or message in this view has these words. Try fewer words, "
+             "or search in “All Open” or “Solved”."));
+    }
+  else if (self->store != NULL && desk_store_count (self->store, DESK_STORE_COLLECTION_TICKETS) > 0)
+    {
+      adw_status_page_set_icon_name (self->inbox_empty, "object-select-symbolic");
+      adw_status_page_set_title (self->inbox_empty, _ ("Nothing Here"));
+      adw_status_page_set_description (self->inbox_empty,
+                                       _ ("No ticket is in this view right now."));
+    }
   gtk_stack_set_visible_child_name (self->inbox_stack, has_rows ? "list" : "empty");
+}
+
+/* The inbox shows the current view, narrowed by the search, in the
+ * agent's sort or else the view's own. */
+static void
+apply_view (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  DeskInboxFilter  filter;
+  DeskInboxSort    sort;
+
+  if (self->inbox_model == NULL || app == NULL)
+    return;
+
+  view_to_filter (self->view_id, desk_application_get_user_id (app), &filter, &sort);
+  if (is_searching (self))
+    filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  for (guint i = 0; self->sort != NULL && i < G_N_ELEMENTS (sort_names); i++)
+    if (g_str_equal (self->sort, sort_names[i]))
+      sort = i;
+
+  desk_inbox_model_set_sort (self->inbox_model, sort);
+  desk_inbox_model_set_filter (self->inbox_model, &filter);
+  update_inbox_page (self);
+}
+
+static void
+inbox_search_changed_cb (DeskWindow *self)
+{
+  apply_view (self);
+}
+
+static void
+inbox_search_stopped_cb (DeskWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->inbox_list));
+}
+
+static void
+desk_window_search_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "inbox");
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+desk_window_set_sort (DeskWindow *self, const char *sort)
+{
+  if (g_strcmp0 (self->sort, sort) == 0)
+    return;
+
+  g_free (self->sort);
+  self->sort = g_strdup (sort);
+  apply_view (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+}
+
+/* The sort menu shows the sort in use: the view's own until one is chosen. */
+static const char *
+desk_window_get_sort (DeskWindow *self)
+{
+  DeskInboxFilter filter;
+  DeskInboxSort   sort;
+
+  if (self->sort != NULL)
+    return self->sort;
+  view_to_filter (self->view_id, 0, &filter, &sort);
+  return sort_names[sort];
 }
 
 static void
@@ -181,18 +289,11 @@ desk_window_select_view (DeskWindow *self, DeskViewRow *row)
   adw_window_title_set_title (self->inbox_title, desk_view_row_get_title (row));
   g_settings_set_string (self->settings, "last-view", desk_view_row_get_view_id (row));
 
-  if (self->inbox_model != NULL)
-    {
-      DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-      DeskInboxFilter  filter;
-      DeskInboxSort    sort;
-
-      view_to_filter (desk_view_row_get_view_id (row), desk_application_get_user_id (app), &filter,
-                      &sort);
-      desk_inbox_model_set_sort (self->inbox_model, sort);
-      desk_inbox_model_set_filter (self->inbox_model, &filter);
-      update_inbox_page (self);
-    }
+  g_free (self->view_id);
+  self->view_id = g_strdup (desk_view_row_get_view_id (row));
+  apply_view (self);
+  if (self->sort == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
 }
 
 static void
@@ -761,6 +862,10 @@ desk_window_get_property (GObject *object, guint prop_id, GValue *value, GParamS
         g_value_set_boolean (value, desk_window_get_side_panel_visible (self));
         break;
 
+      case PROP_SORT:
+        g_value_set_string (value, desk_window_get_sort (self));
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -775,6 +880,10 @@ desk_window_set_property (GObject *object, guint prop_id, const GValue *value, G
     {
       case PROP_SIDE_PANEL_VISIBLE:
         desk_window_set_side_panel_visible (self, g_value_get_boolean (value));
+        break;
+
+      case PROP_SORT:
+        desk_window_set_sort (self, g_value_get_string (value));
         break;
 
       default:
@@ -807,6 +916,8 @@ desk_window_dispose (GObject *object)
   g_clear_object (&self->inbox_selection);
   g_clear_object (&self->inbox_model);
   g_clear_object (&self->thread);
+  g_clear_pointer (&self->view_id, g_free);
+  g_clear_pointer (&self->sort, g_free);
   self->store = NULL;
   self->outbox = NULL;
 
@@ -814,8 +925,7 @@ desk_window_dispose (GObject *object)
 }
 
 static const char *exposed_children[] = {
-  "sidebar_pane", "inbox_pane",         "conversation_pane",
-  "inbox_empty",  "conversation_empty", "training_empty",
+  "sidebar_pane", "inbox_pane", "conversation_pane", "conversation_empty", "training_empty",
 };
 
 static void
@@ -834,6 +944,9 @@ desk_window_class_init (DeskWindowClass *klass)
   properties[PROP_SIDE_PANEL_VISIBLE] =
       g_param_spec_boolean ("side-panel-visible", NULL, NULL, TRUE,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SORT] =
+      g_param_spec_string ("sort", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/desk-window.ui");
@@ -854,6 +967,11 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, reply_toggle);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_status);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, knowledge_panel);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_empty);
+  gtk_widget_class_bind_template_callback (widget_class, inbox_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, inbox_search_stopped_cb);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, canned_panel);
   gtk_widget_class_bind_template_callback (widget_class, knowledge_insert_text_cb);
   gtk_widget_class_bind_template_callback (widget_class, canned_insert_template_cb);
@@ -875,6 +993,10 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, desk_window_send_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "ticket.send", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, desk_window_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
+  gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
   gtk_widget_class_install_action (widget_class, "win.canned-replies", NULL,
                                    desk_window_canned_replies_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
