@@ -37,10 +37,13 @@ struct _DeskApplication
   DeskArticleSearch *article_search;
   gint64             user_id;
   char              *user_name;
+  GPtrArray         *agents; /* DeskUserRecord, for assigning */
+  GPtrArray         *queues; /* DeskQueueRecord */
   DeskRole           role;
   gboolean           sync_again;
 };
 
 void _desk_application_actions_init (DeskApplication *self);
+void _desk_application_sync (DeskApplication *self);
 
 G_END_DECLS

@@ -127,6 +127,15 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 }
 
+static void start_sync (DeskApplication *self);
+
+void
+_desk_application_sync (DeskApplication *self)
+{
+  if (self->sync != NULL)
+    start_sync (self);
+}
+
 static void
 start_sync (DeskApplication *self)
 {
@@ -190,6 +199,82 @@ desk_application_get_user_name (DeskApplication *self)
   g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
 
   return self->user_name;
+}
+
+GPtrArray *
+desk_application_get_agents (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->agents;
+}
+
+GPtrArray *
+desk_application_get_queues (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), NULL);
+
+  return self->queues;
+}
+
+/* The staff and queues, for the ticket controls: read at sign-in. */
+static void
+directory_loaded (DeskApplication *self, GObject *object, GAsyncResult *result, gboolean agents)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *records;
+  JsonArray *items;
+
+  node = desk_client_request_finish (DESK_CLIENT (object), result, NULL, &error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      !(items = json_object_get_array_member (json_node_get_object (node), "items")))
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Could not read the %s: %s", agents ? "staff" : "queues", error->message);
+      return;
+    }
+
+  records = g_ptr_array_new_with_free_func (agents ? (GDestroyNotify) desk_user_record_free
+                                                   : (GDestroyNotify) desk_queue_record_free);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      gpointer record = agents ? (gpointer) desk_user_record_from_json (
+                                     json_array_get_element (items, i), "items", NULL)
+                               : (gpointer) desk_queue_record_from_json (
+                                     json_array_get_element (items, i), "items", NULL);
+
+      if (record != NULL)
+        g_ptr_array_add (records, record);
+    }
+
+  if (agents)
+    {
+      g_clear_pointer (&self->agents, g_ptr_array_unref);
+      self->agents = records;
+    }
+  else
+    {
+      g_clear_pointer (&self->queues, g_ptr_array_unref);
+      self->queues = records;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
+}
+
+static void
+agents_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskApplication) self = user_data;
+
+  directory_loaded (self, object, result, TRUE);
+}
+
+static void
+queues_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskApplication) self = user_data;
+
+  directory_loaded (self, object, result, FALSE);
 }
 
 DeskArticleSearch *
@@ -258,6 +343,10 @@ desk_application_connect (DeskApplication *self,
   desk_realtime_start (self->realtime);
   desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
                              self->cancellable, me_cb, g_object_ref (self));
+  desk_client_request_async (self->client, "GET", "/api/v1/agents", NULL, NULL, DESK_REQUEST_RETRY,
+                             self->cancellable, agents_cb, g_object_ref (self));
+  desk_client_request_async (self->client, "GET", "/api/v1/queues", NULL, NULL, DESK_REQUEST_RETRY,
+                             self->cancellable, queues_cb, g_object_ref (self));
   desk_outbox_flush (self->outbox);
   start_sync (self);
 
@@ -405,6 +494,8 @@ desk_application_finalize (GObject *object)
   g_clear_object (&self->article_search);
   g_clear_object (&self->store);
   g_clear_pointer (&self->user_name, g_free);
+  g_clear_pointer (&self->agents, g_ptr_array_unref);
+  g_clear_pointer (&self->queues, g_ptr_array_unref);
   g_clear_object (&self->demo_server);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->connection_error, g_free);

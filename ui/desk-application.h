@@ -39,6 +39,8 @@ DeskSync        *desk_application_get_sync (DeskApplication *self);
 gint64           desk_application_get_user_id (DeskApplication *self);
 DeskRole         desk_application_get_role (DeskApplication *self);
 const char      *desk_application_get_user_name (DeskApplication *self);
+GPtrArray       *desk_application_get_agents (DeskApplication *self);
+GPtrArray       *desk_application_get_queues (DeskApplication *self);
 DeskArticleSearch *desk_application_get_article_search (DeskApplication *self);
 const char        *desk_application_get_connection_error (DeskApplication *self);
 

@@ -13,6 +13,7 @@
 
 #include "desk-canned-panel.h"
 #include "desk-canned-template.h"
+#include "desk-drop-down.h"
 
 #define N_SUGGESTIONS 1
 
@@ -887,6 +888,7 @@ static void
 desk_canned_panel_init (DeskCannedPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  desk_drop_down_make_compact (self->category_dropdown);
   reload_categories (self);
   reload (self);
   update_reply_actions (self);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-drop-down.h"
 #include "desk-highlight.h"
 #include "desk-knowledge-panel.h"
 #include "desk-markdown.h"
@@ -265,7 +266,8 @@ run_search (DeskKnowledgePanel *self)
 
   self->cancellable = g_cancellable_new ();
   self->search_started = g_get_monotonic_time ();
-  g_debug ("Searching for “%s”%s", g_strescape (query.text, NULL), query.any_word ? " (suggestions)" : "");
+  g_debug ("Searching for “%s”%s", g_strescape (query.text, NULL),
+           query.any_word ? " (suggestions)" : "");
   desk_article_search_run_async (self->search, &query, self->cancellable, search_done_cb,
                                  g_object_ref (self));
 }
@@ -602,6 +604,8 @@ static void
 desk_knowledge_panel_init (DeskKnowledgePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  desk_drop_down_make_compact (self->category_dropdown);
+  desk_drop_down_make_compact (self->language_dropdown);
   reload_filters (self);
   update_article_actions (self);
   run_search (self);

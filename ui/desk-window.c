@@ -17,6 +17,7 @@
 #include "desk-inbox-model.h"
 #include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
+#include "desk-ticket-controls.h"
 #include "desk-ticket-row.h"
 #include "desk-view-row.h"
 #include "desk-window-private.h"
@@ -47,6 +48,8 @@ struct _DeskWindow
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
   AdwStatusPage      *inbox_empty;
+  DeskTicketControls *ticket_controls;
+  AdwToastOverlay    *toast_overlay;
 
   /* Owned */
   DeskComposerAssist *composer_assist;
@@ -65,6 +68,7 @@ struct _DeskWindow
   guint  counts_source; /* pending update of the views' counts */
 
   guint side_panel_visible : 1;
+  guint side_panel_position_restored : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DeskWindow, desk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -380,6 +384,7 @@ open_ticket (DeskWindow *self, DeskTicket *ticket)
   gtk_toggle_button_set_active (self->note_toggle, visibility == DESK_VISIBILITY_INTERNAL);
   gtk_label_set_text (self->composer_status, "");
 
+  desk_ticket_controls_set_ticket (self->ticket_controls, record);
   desk_knowledge_panel_set_ticket (self->knowledge_panel, record);
   desk_canned_panel_set_ticket (self->canned_panel, record);
 
@@ -427,9 +432,43 @@ tickets_changed_cb (DeskWindow *self, GArray *ids)
   for (guint i = 0; self->ticket_id != 0 && i < ids->len; i++)
     if (g_array_index (ids, gint64, i) == self->ticket_id)
       {
+        g_autoptr (DeskTicketRecord) record = desk_store_load_ticket (self->store, self->ticket_id);
+
+        desk_ticket_controls_set_ticket (self->ticket_controls, record);
         load_thread (self);
         break;
       }
+}
+
+/* Status, priority, assignee, queue and tags go through the outbox with
+ * the version the agent saw: a change made meanwhile by someone else is
+ * refused (409) and shown as a toast. */
+static void
+ticket_change_requested_cb (DeskWindow *self, JsonObject *changes)
+{
+  g_autoptr (DeskTicketRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->ticket_id == 0 || self->outbox == NULL ||
+      !(record = desk_store_load_ticket (self->store, self->ticket_id)))
+    return;
+
+  if (desk_outbox_update_ticket (self->outbox, self->ticket_id, record->version, changes, &error) ==
+      0)
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Not changed: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+static void
+desk_window_reload_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (self))),
+                                  "sync", NULL);
 }
 
 /* A new customer message changes what the side panel suggests. */
@@ -582,7 +621,25 @@ outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
 {
   g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (self->store, item_id);
 
-  if (item == NULL || item->ticket_id != self->ticket_id)
+  if (item == NULL)
+    return;
+
+  /* A refused change of a ticket: the agent sees why, and may reload. */
+  if (g_str_equal (item->kind, "ticket") && g_str_equal (state, "failed"))
+    {
+      g_autofree char *title =
+          g_strdup_printf (_ ("Not changed: %s"), item->error ? item->error : "");
+      AdwToast *toast = adw_toast_new (title);
+
+      adw_toast_set_button_label (toast, _ ("_Reload"));
+      adw_toast_set_action_name (toast, "win.reload");
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      desk_window_reload_action (GTK_WIDGET (self), NULL, NULL);
+      return;
+    }
+
+  if (item->ticket_id != self->ticket_id || !g_str_equal (item->kind, "message"))
     return;
 
   if (g_str_equal (state, "sending") || g_str_equal (state, "queued"))
@@ -738,6 +795,9 @@ desk_window_signed_in_cb (DeskWindow *self)
       desk_canned_panel_set_agent (self->canned_panel, desk_application_get_user_id (app),
                                    desk_application_get_user_name (app),
                                    role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN);
+      desk_ticket_controls_set_directory (self->ticket_controls, desk_application_get_agents (app),
+                                          desk_application_get_queues (app),
+                                          desk_application_get_user_id (app), role);
     }
 
   desk_window_restore_last_view (self);
@@ -835,6 +895,25 @@ desk_window_close_action (GtkWidget *widget, const char *action_name, GVariant *
 }
 
 static gboolean
+restore_side_panel_position_cb (gpointer user_data)
+{
+  DeskWindow *self = user_data;
+
+  gtk_paned_set_position (self->side_panel_paned,
+                          g_settings_get_int (self->settings, "side-panel-position"));
+  self->side_panel_position_restored = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+desk_window_mapped_cb (DeskWindow *self)
+{
+  if (!self->side_panel_position_restored)
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, restore_side_panel_position_cb, g_object_ref (self),
+                     g_object_unref);
+}
+
+static gboolean
 desk_window_close_request (GtkWindow *window)
 {
   DeskWindow *self = DESK_WINDOW (window);
@@ -846,6 +925,9 @@ desk_window_close_request (GtkWindow *window)
   g_settings_delay (self->settings);
   g_settings_set (self->settings, "window-size", "(ii)", width, height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (self->side_panel_position_restored)
+    g_settings_set_int (self->settings, "side-panel-position",
+                        gtk_paned_get_position (self->side_panel_paned));
   g_settings_apply (self->settings);
 
   return GTK_WINDOW_CLASS (desk_window_parent_class)->close_request (window);
@@ -968,6 +1050,9 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_status);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, knowledge_panel);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_change_requested_cb);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_empty);
   gtk_widget_class_bind_template_callback (widget_class, inbox_search_changed_cb);
@@ -994,6 +1079,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "ticket.send", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, desk_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, desk_window_reload_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
@@ -1021,6 +1107,7 @@ desk_window_class_init (DeskWindowClass *klass)
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
   g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (DESK_TYPE_CANNED_PANEL);
+  g_type_ensure (DESK_TYPE_TICKET_CONTROLS);
 }
 
 static void
@@ -1049,8 +1136,9 @@ desk_window_init (DeskWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_settings_bind (self->settings, "side-panel-position", self->side_panel_paned, "position",
-                   G_SETTINGS_BIND_DEFAULT);
+  /* Set once the window has its size: an earlier, smaller allocation
+   * would clamp it. Saved when the window closes. */
+  g_signal_connect_after (self, "map", G_CALLBACK (desk_window_mapped_cb), NULL);
   g_settings_bind (self->settings, "side-panel-visible", self, "side-panel-visible",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "side-panel-page", self->side_panel_stack, "visible-child-name",

@@ -32,9 +32,6 @@ gint64
 desk_outbox_submit_quiz (DeskOutbox *self, gint64 quiz_id, JsonObject *answers, GError **error);
 gboolean desk_outbox_retry (DeskOutbox *self, gint64 item_id);
 void     desk_outbox_flush (DeskOutbox *self);
-gint64 desk_outbox_create_canned (DeskOutbox *self, const DeskCannedRecord *fields, gboolean shared, GError **error); /* TMP */
-gint64 desk_outbox_update_canned (DeskOutbox *self, gint64 id, const DeskCannedRecord *fields, GError **error); /* TMP */
-gint64 desk_outbox_delete_canned (DeskOutbox *self, gint64 id, GError **error); /* TMP */
 guint    desk_outbox_get_pending (DeskOutbox *self);
 
 G_END_DECLS

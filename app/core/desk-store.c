@@ -32,8 +32,6 @@ enum
 {
   TICKETS_CHANGED,
   MESSAGES_CHANGED,
-  ARTICLES_CHANGED, /* TMP */
-  CANNED_CHANGED, /* TMP */
   N_SIGNALS
 };
 
@@ -675,10 +673,6 @@ desk_store_apply_page (DeskStore          *self,
         }
       g_signal_emit (self, signals[MESSAGES_CHANGED], 0, ticket_ids);
     }
-  if (collection == DESK_STORE_COLLECTION_ARTICLES && records != NULL && records->len > 0)
-    g_signal_emit (self, signals[ARTICLES_CHANGED], 0); /* TMP */
-  if (collection == DESK_STORE_COLLECTION_CANNED && records != NULL && records->len > 0)
-    g_signal_emit (self, signals[CANNED_CHANGED], 0); /* TMP */
 
   return TRUE;
 }
@@ -1650,8 +1644,6 @@ desk_store_class_init (DeskStoreClass *klass)
   object_class->finalize = desk_store_finalize;
 
   /* (GArray of gint64 ids): tickets written or deleted by a page. */
-  signals[ARTICLES_CHANGED] = g_signal_new ("articles-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0); /* TMP */
-  signals[CANNED_CHANGED] = g_signal_new ("canned-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0); /* TMP */
   signals[TICKETS_CHANGED] =
       g_signal_new ("tickets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
