@@ -43,7 +43,7 @@ struct _DeskServer
   double rate_per_second;
   double rate_burst;
 
-  guint drop_responses; /* test hook: apply the next POSTs, lose their answers */
+  guint drop_responses; /* test hook: apply the next writes, lose their answers */
 
   guint ping_source;
   guint simulator_source;
