@@ -367,6 +367,13 @@ def exercise(c, lead, agent, trainee):
                   body={"title": "Mine", "shortcut": "mine", "body": "Hi {{customer.name}}",
                         "category": "Test", "locale": "en"}) or {}
     canned = f"/api/v1/canned-replies/{mine.get('id', 0)}"
+    keyed = {"title": "Keyed", "shortcut": "keyed", "body": "Once", "category": "Test",
+             "locale": "en", "client_id": "openapi-check-canned-1"}
+    first_keyed = c.call("POST", "/api/v1/canned-replies", 201, token=agent, body=keyed) or {}
+    again_keyed = c.call("POST", "/api/v1/canned-replies", 200, token=agent, body=keyed) or {}
+    if again_keyed.get("id") != first_keyed.get("id"):
+        c.fail(f"POST /api/v1/canned-replies with the same client_id made {again_keyed.get('id')}"
+               f" after {first_keyed.get('id')}")
     c.call("PATCH", "/api/v1/canned-replies/{id}", 200, path=canned, token=agent,
            body={"title": "Mine, renamed"})
     c.call("POST", "/api/v1/canned-replies", 403, token=agent,

@@ -40,6 +40,8 @@ void desk_test_server_invoke (DeskTestServer *self, DeskTestServerFunc func, gpo
 void
 desk_test_server_set_rate_limit (DeskTestServer *self, double requests_per_second, guint burst);
 void desk_test_server_set_online (DeskTestServer *self, gboolean online);
+/* The next @count successful writes (POST, PATCH, DELETE) are applied, and
+ * then their connection is closed before the answer is sent. */
 void desk_test_server_drop_responses (DeskTestServer *self, guint count);
 void desk_test_server_seed_synthetic (DeskTestServer *self, guint n_tickets, guint n_messages);
 

@@ -176,6 +176,78 @@ test_pages_and_tombstones (void)
   remove_cache (path);
 }
 
+typedef struct
+{
+  const char *name;
+  GArray     *ids; /* of the last emission */
+  guint       count;
+} Emissions;
+
+static void
+changed_cb (DeskStore *store, GArray *ids, gpointer user_data)
+{
+  Emissions *emissions = user_data;
+
+  emissions->count++;
+  g_clear_pointer (&emissions->ids, g_array_unref);
+  emissions->ids = g_array_copy (ids);
+}
+
+/* The panels refresh on these: each collection has its own, with the ids. */
+static void
+test_change_signals (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) articles =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GPtrArray) canned =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  Emissions emissions[] = { { "tickets-changed" }, { "articles-changed" }, { "canned-changed" } };
+  DeskCannedRecord *reply = g_new0 (DeskCannedRecord, 1);
+  DeskCannedRecord *tombstone = g_new0 (DeskCannedRecord, 1);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (emissions); i++)
+    g_signal_connect (store, emissions[i].name, G_CALLBACK (changed_cb), &emissions[i]);
+
+  g_ptr_array_add (articles, make_article (4, "Deposits", "Arrive after confirmations."));
+  g_ptr_array_add (articles, make_article (9, "Withdrawals", "Leave after review."));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, articles, "a1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (emissions[1].count, ==, 1);
+  g_assert_cmpuint (emissions[1].ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (emissions[1].ids, gint64, 0), ==, 4);
+  g_assert_cmpint (g_array_index (emissions[1].ids, gint64, 1), ==, 9);
+
+  reply->id = 7;
+  reply->title = g_strdup ("Welcome");
+  reply->body = g_strdup ("Hello {{customer.first_name}}");
+  tombstone->id = 3;
+  tombstone->deleted = TRUE;
+  g_ptr_array_add (canned, reply);
+  g_ptr_array_add (canned, tombstone);
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, canned, "c1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (emissions[2].count, ==, 1);
+  g_assert_cmpuint (emissions[2].ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (emissions[2].ids, gint64, 0), ==, 7);
+  g_assert_cmpint (g_array_index (emissions[2].ids, gint64, 1), ==, 3);
+
+  /* An empty page moves the cursor and changes nothing anyone shows. */
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, NULL, "c2", &error));
+  g_assert_cmpuint (emissions[2].count, ==, 1);
+  g_assert_cmpuint (emissions[1].count, ==, 1);
+  g_assert_cmpuint (emissions[0].count, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (emissions); i++)
+    g_clear_pointer (&emissions[i].ids, g_array_unref);
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 static void
 test_article_search (void)
 {
@@ -680,6 +752,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/migrations", test_migrations_from_every_version);
   g_test_add_func ("/Desk/Core/Store/newer-cache-refused", test_newer_cache_is_refused);
   g_test_add_func ("/Desk/Core/Store/pages-and-tombstones", test_pages_and_tombstones);
+  g_test_add_func ("/Desk/Core/Store/change-signals", test_change_signals);
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
   g_test_add_func ("/Desk/Core/Store/sort-orders", test_sort_orders);

@@ -1215,6 +1215,91 @@ test_client_id (Fixture *fx, gconstpointer data)
                    json_object_get_int_member (object (lead_first), "id"));
 }
 
+/* A canned reply posted again with its client_id: the first, and nothing new. */
+static void
+test_canned_client_id (Fixture *fx, gconstpointer data)
+{
+  const char create[] = "{\"title\": \"Refund steps\", \"shortcut\": \"refund\", \"body\": "
+                        "\"Hi {{customer.first_name}}\", \"category\": \"T\", \"locale\": "
+                        "\"en\", \"client_id\": \"5f0c2b9e-canned\"}";
+  const char shared[] = "{\"title\": \"Team\", \"shortcut\": \"team\", \"body\": \"b\","
+                        " \"category\": \"T\", \"locale\": \"en\", \"shared\": true,"
+                        " \"client_id\": \"5f0c2b9e-shared\"}";
+  g_autoptr (JsonNode) first = NULL;
+  g_autoptr (JsonNode) again = NULL;
+  g_autoptr (JsonNode) lead_first = NULL;
+  g_autoptr (JsonNode) shared_first = NULL;
+  g_autoptr (JsonNode) shared_again = NULL;
+  g_autoptr (JsonNode) renamed = NULL;
+  g_autoptr (JsonNode) after_rename = NULL;
+  g_autoptr (JsonNode) deleted = NULL;
+  g_autoptr (JsonNode) after_delete = NULL;
+  g_autoptr (GPtrArray) mine = NULL;
+  g_autoptr (DeskPage) unchanged = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *too_long = NULL;
+  g_autofree char *long_id = NULL;
+  gint64           id;
+  guint            seen = 0;
+
+  first = call (fx, AGENT, "POST", "/api/v1/canned-replies", create, 201);
+  id = json_object_get_int_member (object (first), "id");
+  path = g_strdup_printf ("/api/v1/canned-replies/%" G_GINT64_FORMAT, id);
+
+  /* The repeat writes nothing: the collection has no change after it. */
+  mine = get_all (fx, AGENT, "/api/v1/canned-replies",
+                  (DeskRecordDecodeFunc) desk_canned_record_from_json,
+                  (GDestroyNotify) desk_canned_record_free, &cursor);
+  again = call (fx, AGENT, "POST", "/api/v1/canned-replies", create, 200);
+  g_assert_cmpint (json_object_get_int_member (object (again), "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (object (again), "title"), ==, "Refund steps");
+  g_assert_cmpint (json_object_get_int_member (object (again), "owner_id"), ==,
+                   user_id (fx, AGENT));
+  unchanged = get_page (fx, AGENT, "/api/v1/canned-replies", cursor, 100,
+                        (DeskRecordDecodeFunc) desk_canned_record_from_json,
+                        (GDestroyNotify) desk_canned_record_free);
+  g_assert_cmpuint (unchanged->items->len, ==, 0);
+  for (guint i = 0; i < mine->len; i++)
+    seen +=
+        g_strcmp0 (((DeskCannedRecord *) g_ptr_array_index (mine, i))->title, "Refund steps") == 0;
+  g_assert_cmpuint (seen, ==, 1);
+
+  /* The key is the user's: someone else's same client_id is another reply. */
+  lead_first = call (fx, LEAD, "POST", "/api/v1/canned-replies", create, 201);
+  g_assert_cmpint (json_object_get_int_member (object (lead_first), "id"), !=, id);
+
+  /* A shared reply, the same; an agent's is refused before any lookup. */
+  shared_first = call (fx, LEAD, "POST", "/api/v1/canned-replies", shared, 201);
+  shared_again = call (fx, LEAD, "POST", "/api/v1/canned-replies", shared, 200);
+  g_assert_cmpint (json_object_get_int_member (object (shared_again), "id"), ==,
+                   json_object_get_int_member (object (shared_first), "id"));
+  g_assert_true (json_object_get_null_member (object (shared_again), "owner_id"));
+  expect_error (fx, AGENT, "POST", "/api/v1/canned-replies", shared, 403, "forbidden");
+
+  /* The repeat answers with the reply as it is now. */
+  renamed = call (fx, AGENT, "PATCH", path, "{\"title\": \"Refund, step by step\"}", 200);
+  after_rename = call (fx, AGENT, "POST", "/api/v1/canned-replies", create, 200);
+  g_assert_cmpint (json_object_get_int_member (object (after_rename), "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (object (after_rename), "title"), ==,
+                   "Refund, step by step");
+
+  /* Deleted since: its tombstone, and still no new reply. */
+  deleted = call (fx, AGENT, "DELETE", path, NULL, 204);
+  after_delete = call (fx, AGENT, "POST", "/api/v1/canned-replies", create, 200);
+  g_assert_cmpint (json_object_get_int_member (object (after_delete), "id"), ==, id);
+  g_assert_true (json_object_get_boolean_member (object (after_delete), "deleted"));
+
+  long_id = g_strnfill (129, 'k');
+  too_long =
+      g_strdup_printf ("{\"title\": \"t\", \"body\": \"b\", \"client_id\": \"%s\"}", long_id);
+  expect_error (fx, AGENT, "POST", "/api/v1/canned-replies", too_long, 400, "bad_request");
+  expect_error (fx, AGENT, "POST", "/api/v1/canned-replies",
+                "{\"title\": \"t\", \"body\": \"b\", \"client_id\": \"\"}", 400, "bad_request");
+  expect_error (fx, AGENT, "POST", "/api/v1/canned-replies",
+                "{\"title\": \"t\", \"body\": \"b\", \"client_id\": 7}", 400, "bad_request");
+}
+
 /* WebSocket events */
 
 typedef struct
@@ -2174,6 +2259,7 @@ main (int argc, char *argv[])
   add_test ("/Desk/Server/ticket-tombstone", test_ticket_tombstone);
   add_test ("/Desk/Server/conflict", test_conflict);
   add_test ("/Desk/Server/client-id", test_client_id);
+  add_test ("/Desk/Server/canned-client-id", test_canned_client_id);
   add_test ("/Desk/Server/events", test_events);
   add_test ("/Desk/Server/events-unauthorized", test_events_unauthorized);
   add_test ("/Desk/Server/bad-requests", test_bad_requests);

@@ -32,6 +32,8 @@ enum
 {
   TICKETS_CHANGED,
   MESSAGES_CHANGED,
+  ARTICLES_CHANGED,
+  CANNED_CHANGED,
   N_SIGNALS
 };
 
@@ -650,13 +652,21 @@ desk_store_apply_page (DeskStore          *self,
   if (!exec (self->db, "COMMIT", error))
     return FALSE;
 
-  if (collection == DESK_STORE_COLLECTION_TICKETS && records != NULL && records->len > 0)
+  if (collection != DESK_STORE_COLLECTION_MESSAGES && records != NULL && records->len > 0)
     {
       g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), records->len);
+      guint signal_id = collection == DESK_STORE_COLLECTION_TICKETS    ? signals[TICKETS_CHANGED]
+                        : collection == DESK_STORE_COLLECTION_ARTICLES ? signals[ARTICLES_CHANGED]
+                                                                       : signals[CANNED_CHANGED];
 
       for (guint i = 0; i < records->len; i++)
-        g_array_append_val (ids, ((DeskTicketRecord *) g_ptr_array_index (records, i))->id);
-      g_signal_emit (self, signals[TICKETS_CHANGED], 0, ids);
+        {
+          gboolean is_deleted;
+          gint64   id = record_id (collection, g_ptr_array_index (records, i), &is_deleted);
+
+          g_array_append_val (ids, id);
+        }
+      g_signal_emit (self, signal_id, 0, ids);
     }
 
   if (collection == DESK_STORE_COLLECTION_MESSAGES && records != NULL && records->len > 0)
@@ -1651,6 +1661,16 @@ desk_store_class_init (DeskStoreClass *klass)
   /* (GArray of gint64 ticket ids): tickets whose thread a page changed. */
   signals[MESSAGES_CHANGED] =
       g_signal_new ("messages-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+
+  /* (GArray of gint64 ids): articles written or deleted by a page. */
+  signals[ARTICLES_CHANGED] =
+      g_signal_new ("articles-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+
+  /* (GArray of gint64 ids): canned replies written or deleted by a page. */
+  signals[CANNED_CHANGED] =
+      g_signal_new ("canned-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
 }
 

@@ -21,6 +21,18 @@ G_DECLARE_FINAL_TYPE (DeskStore, desk_store, DESK, STORE, GObject)
  * page of a collection together with its cursor in one transaction, so a
  * crash at any point leaves a cache that resumes where it stopped. */
 
+/* Signals, emitted by desk_store_apply_page() once the page's transaction
+ * has committed, with a GArray of gint64:
+ *
+ * - "tickets-changed": the ids of the tickets the page wrote or deleted;
+ * - "messages-changed": the ids of the tickets whose thread the page changed;
+ * - "articles-changed": the ids of the articles the page wrote or deleted;
+ * - "canned-changed": the ids of the canned replies the page wrote or
+ *   deleted, from sync or from the outbox keeping the server's answer.
+ *
+ * A page with no records emits nothing. The knowledge-base and canned-reply
+ * panels listen to the last two to search again. */
+
 typedef enum
 {
   DESK_STORE_COLLECTION_TICKETS,

@@ -1172,25 +1172,46 @@ handle_canned_write (Request *request, const char *method, gint64 canned_id)
   g_autoptr (DeskCannedRecord) canned = NULL;
   g_autoptr (JsonNode) body = NULL;
   g_autoptr (GError) error = NULL;
-  gboolean shared = FALSE;
-  guint    status = 200;
+  g_autofree char *client_id = NULL;
+  gboolean         shared = FALSE;
+  gboolean         saved;
+  guint            status = 200;
 
   if (g_str_equal (method, "POST"))
     {
+      g_autoptr (DeskCannedRecord) existing = NULL;
+
       if (!(body = read_body (request->msg)))
         return;
       canned = g_new0 (DeskCannedRecord, 1);
       if (!read_canned_fields (request, json_node_get_object (body), canned, DESK_JSON_REQUIRED,
                                &error) ||
           !desk_json_get_bool (json_node_get_object (body), NULL, "shared", DESK_JSON_OPTIONAL,
-                               &shared, &error))
+                               &shared, &error) ||
+          !desk_json_get_string (json_node_get_object (body), NULL, "client_id",
+                                 DESK_JSON_OPTIONAL | DESK_JSON_NULLABLE, &client_id, &error))
         {
           bad_field (request->msg, error);
+          return;
+        }
+      if (client_id != NULL && (*client_id == '\0' || strlen (client_id) > 128))
+        {
+          _desk_server_send_error (request->msg, 400, "bad_request",
+                                   "client_id: from 1 to 128 characters");
           return;
         }
       canned->owner_id = shared ? 0 : request->caller->user_id;
       if (!may_edit_canned (request, canned))
         return;
+
+      /* The same client_id again is a retry whose answer was lost: the
+       * reply it made, as it is now, and nothing new. */
+      if (client_id != NULL && (existing = _desk_server_find_canned_by_client_id (
+                                    request->server, request->caller->user_id, client_id)))
+        {
+          send_record (request, 200, existing, (gpointer) desk_canned_record_to_json);
+          return;
+        }
       status = 201;
     }
   else
@@ -1219,7 +1240,13 @@ handle_canned_write (Request *request, const char *method, gint64 canned_id)
       return;
     }
 
-  if (!_desk_server_save_canned (request->server, canned, &error))
+  /* A new reply and its client_id are written together. */
+  if (status == 201)
+    saved = _desk_server_create_canned (request->server, canned, request->caller->user_id,
+                                        client_id, &error);
+  else
+    saved = _desk_server_save_canned (request->server, canned, &error);
+  if (!saved)
     {
       _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
       return;

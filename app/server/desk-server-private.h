@@ -43,7 +43,7 @@ struct _DeskServer
   double rate_per_second;
   double rate_burst;
 
-  guint drop_responses; /* test hook: apply the next POSTs, lose their answers */
+  guint drop_responses; /* test hook: apply the next writes, lose their answers */
 
   guint ping_source;
   guint simulator_source;
@@ -78,6 +78,13 @@ gboolean _desk_server_insert_message (DeskServer        *self,
                                       GError           **error);
 gboolean _desk_server_save_article (DeskServer *self, DeskArticleRecord *article, GError **error);
 gboolean _desk_server_save_canned (DeskServer *self, DeskCannedRecord *canned, GError **error);
+DeskCannedRecord *
+_desk_server_find_canned_by_client_id (DeskServer *self, gint64 user_id, const char *client_id);
+gboolean _desk_server_create_canned (DeskServer       *self,
+                                     DeskCannedRecord *canned,
+                                     gint64            user_id,
+                                     const char       *client_id,
+                                     GError          **error);
 gboolean _desk_server_save_quiz (DeskServer *self, DeskQuizRecord *quiz, GError **error);
 gboolean _desk_server_save_queue (DeskServer *self, DeskQueueRecord *queue, GError **error);
 gint64   _desk_server_insert_user (DeskServer   *self,
