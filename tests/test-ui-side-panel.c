@@ -388,6 +388,146 @@ test_canned_replies (void)
   g_steal_pointer (&app);
 }
 
+static GtkListBoxRow *
+canned_row (DeskCannedPanel *panel, gint64 canned_id)
+{
+  GtkListBox    *list = child (panel, DESK_TYPE_CANNED_PANEL, "results_list");
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)); i++)
+    if (*(gint64 *) g_object_get_data (G_OBJECT (row), "canned-id") == canned_id)
+      return row;
+  return NULL;
+}
+
+static void
+preview_canned (DeskCannedPanel *panel, gint64 canned_id)
+{
+  GtkListBoxRow *row;
+
+  gtk_editable_set_text (child (panel, DESK_TYPE_CANNED_PANEL, "search_entry"), "");
+  row = canned_row (panel, canned_id);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (child (panel, DESK_TYPE_CANNED_PANEL, "results_list"), "row-activated",
+                         row);
+}
+
+static gboolean
+has_shortcut (DeskStore *store, const char *shortcut)
+{
+  g_autoptr (GPtrArray) replies = desk_store_find_canned_by_shortcut (store, shortcut, 1);
+
+  return replies->len == 1 &&
+         g_strcmp0 (((DeskCannedRecord *) g_ptr_array_index (replies, 0))->shortcut, shortcut) == 0;
+}
+
+/* A personal reply is made, edited and deleted from the panel, through
+ * the outbox to the server; a shared one is not offered for editing to an
+ * agent. */
+static void
+test_canned_editing (void)
+{
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskCannedPanel *panel = child (window, DESK_TYPE_WINDOW, "canned_panel");
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  GtkWindow *dialog;
+  gint64     id;
+
+  WAIT_FOR (canned_count (app->store) >= 29 && desk_application_get_user_id (app) != 0);
+
+  desk_canned_panel_new_reply (panel, NULL);
+  WAIT_FOR ((dialog = find_dialog ("New Canned Reply")) != NULL);
+  collect_entry_rows (GTK_WIDGET (dialog), rows);
+  g_assert_cmpuint (rows->len, ==, 3);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 0)), "Card top-up delayed");
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 1)), "/topup");
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 2)), "Deposits & Withdrawals");
+  {
+    GtkTextView *body = NULL;
+
+    for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL && body == NULL;)
+      {
+        /* The only text view of the dialog. */
+        GtkWidget *next = gtk_widget_get_first_child (w);
+
+        if (GTK_IS_TEXT_VIEW (w))
+          body = GTK_TEXT_VIEW (w);
+        while (next == NULL && w != NULL)
+          {
+            next = gtk_widget_get_next_sibling (w);
+            w = gtk_widget_get_parent (w);
+          }
+        w = next;
+      }
+    g_assert_nonnull (body);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (body),
+                              "Hi {{customer.first_name}}, card top-ups take up to an hour.", -1);
+  }
+  desk_test_wait_for_draw (GTK_WIDGET (dialog));
+  desk_test_save_screenshot (GTK_WIDGET (dialog), "screenshot-canned-editor.png");
+  g_signal_emit_by_name (find_button (gtk_window_get_titlebar (dialog), "_Save"), "clicked");
+
+  /* The server's answer lands in the cache: the reply is there. */
+  WAIT_FOR (has_shortcut (app->store, "topup"));
+  id = canned_id_by_shortcut (app->store, "topup");
+  {
+    g_autoptr (DeskCannedRecord) reply = desk_store_load_canned (app->store, id);
+
+    g_assert_cmpint (reply->owner_id, ==, desk_application_get_user_id (app));
+  }
+
+  /* Edited from its preview. */
+  WAIT_FOR (canned_row (panel, id) != NULL);
+  preview_canned (panel, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL));
+  WAIT_FOR ((dialog = find_dialog ("Edit Canned Reply")) != NULL);
+  g_ptr_array_set_size (rows, 0);
+  collect_entry_rows (GTK_WIDGET (dialog), rows);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 1)), "card-topup");
+  g_signal_emit_by_name (find_button (gtk_window_get_titlebar (dialog), "_Save"), "clicked");
+  WAIT_FOR (has_shortcut (app->store, "card-topup"));
+
+  /* Deleted, after a confirmation. */
+  WAIT_FOR (canned_row (panel, id) != NULL);
+  preview_canned (panel, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.delete", NULL));
+  {
+    AdwMessageDialog *confirm = NULL;
+    GListModel       *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && confirm == NULL; i++)
+      {
+        g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+          confirm = ADW_MESSAGE_DIALOG (w);
+      }
+    g_assert_nonnull (confirm);
+    adw_message_dialog_response (confirm, "delete");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+  }
+  WAIT_FOR (desk_store_load_canned (app->store, id) == NULL);
+
+  /* An agent is not offered to edit a shared reply (the server refuses). */
+  desk_canned_panel_set_agent (panel, desk_application_get_user_id (app), "Test Agent", FALSE);
+  preview_canned (panel, canned_id_by_shortcut (app->store, "hello"));
+  desk_test_iterate ();
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (panel), "_Edit")));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL);
+  desk_test_iterate ();
+  g_assert_null (find_dialog ("Edit Canned Reply"));
+  desk_canned_panel_set_agent (panel, desk_application_get_user_id (app), "Test Lead", TRUE);
+  desk_test_iterate ();
+  g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (panel), "_Edit")));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL);
+  WAIT_FOR ((dialog = find_dialog ("Edit Canned Reply")) != NULL);
+  gtk_window_destroy (dialog);
+
+  stop_app (app, window);
+  g_steal_pointer (&app);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -402,6 +542,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Desk/UI/SidePanel/knowledge-base", test_knowledge_base);
   g_test_add_func ("/Desk/UI/SidePanel/canned-replies", test_canned_replies);
+  g_test_add_func ("/Desk/UI/SidePanel/canned-editing", test_canned_editing);
   status = g_test_run ();
 
   quit_app ();

@@ -521,9 +521,14 @@ edit_save_cb (GtkButton *button, EditForm *form)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   fields.title = trimmed_text (form->title);
-  /* "/refund" and "refund" are the same shortcut. */
-  fields.shortcut = shortcut ? g_strdup (shortcut + (*shortcut == '/')) : NULL;
+  /* "/refund" and "refund" are the same shortcut. An emptied field of an
+   * existing reply is sent as "" (NULL would leave it as it was). */
+  fields.shortcut = shortcut               ? g_strdup (shortcut + (*shortcut == '/'))
+                    : form->canned_id != 0 ? g_strdup ("")
+                                           : NULL;
   fields.category = trimmed_text (form->category);
+  if (fields.category == NULL && form->canned_id != 0)
+    fields.category = g_strdup ("");
   fields.body = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 
   if (form->canned_id == 0)
