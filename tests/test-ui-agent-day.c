@@ -14,6 +14,7 @@
 #include "desk-application-private.h"
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
+#include "desk-ticket-controls.h"
 #include "desk-ticket.h"
 #include "desk-window.h"
 
@@ -112,6 +113,54 @@ label_shows (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+static gint64
+server_ticket_int (const char *path, const char *member)
+{
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *object;
+  guint       status;
+
+  node = desk_test_request_json (
+      server, "GET", path, desk_test_server_get_token (server, DESK_ROLE_LEAD), NULL, &status);
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, member) || json_object_get_null_member (object, member))
+    return 0;
+  return json_object_get_int_member (object, member);
+}
+
+static gboolean
+server_ticket_string (const char *path, const char *member, const char *value)
+{
+  g_autoptr (JsonNode) node = NULL;
+  guint status;
+
+  node = desk_test_request_json (
+      server, "GET", path, desk_test_server_get_token (server, DESK_ROLE_LEAD), NULL, &status);
+  return g_strcmp0 (json_object_get_string_member (json_node_get_object (node), member), value) ==
+         0;
+}
+
+static gint64
+cached_version (DeskStore *store, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) ticket = desk_store_load_ticket (store, ticket_id);
+
+  return ticket ? ticket->version : 0;
+}
+
+static gboolean
+label_starts_with (GtkWidget *widget, const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (label_starts_with (c, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
 static DeskTicket *
 row_ticket (DeskWindow *window, guint position)
 {
@@ -138,6 +187,19 @@ first_row_mentions (DeskStore *store, DeskWindow *window, const char *word)
           g_utf8_strdown (((DeskMessageRecord *) g_ptr_array_index (messages, i))->body, -1);
 
       if (strstr (body, word) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+inbox_contains (DeskWindow *window, gint64 ticket_id)
+{
+  for (guint i = 0; i < inbox_rows (window); i++)
+    {
+      g_autoptr (DeskTicket) ticket = row_ticket (window, i);
+
+      if (desk_ticket_get_id (ticket) == ticket_id)
         return TRUE;
     }
   return FALSE;
@@ -249,6 +311,51 @@ test_agent_day (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
   WAIT_FOR (server_has_message (chat_id, "Deposit is on chain, 2 confirmations."));
   WAIT_FOR (label_shows (template_child (window, "thread_list"), "Internal note"));
+
+  /* Claimed from the controls, then solved: the chat leaves "All Open". */
+  {
+    GtkWidget *controls = template_child (window, "ticket_controls");
+    GtkWidget *status_dropdown = GTK_WIDGET (
+        gtk_widget_get_template_child (controls, DESK_TYPE_TICKET_CONTROLS, "status_dropdown"));
+    GtkWidget *priority = GTK_WIDGET (
+        gtk_widget_get_template_child (controls, DESK_TYPE_TICKET_CONTROLS, "priority_dropdown"));
+    GtkWidget *claim = GTK_WIDGET (
+        gtk_widget_get_template_child (controls, DESK_TYPE_TICKET_CONTROLS, "claim_button"));
+    g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, chat_id);
+    const char      *lead = desk_test_server_get_token (server, DESK_ROLE_LEAD);
+
+    /* Changes carry the version the agent saw: wait for the latest. */
+    WAIT_FOR (desk_application_get_user_id (app) != 0 && gtk_widget_get_visible (claim) &&
+              cached_version (app->store, chat_id) == server_ticket_int (path, "version"));
+    g_signal_emit_by_name (claim, "clicked");
+    WAIT_FOR (server_ticket_int (path, "assignee_id") == desk_application_get_user_id (app));
+
+    WAIT_FOR (inbox_contains (window, chat_id) &&
+              cached_version (app->store, chat_id) == server_ticket_int (path, "version"));
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (status_dropdown), DESK_TICKET_STATUS_SOLVED);
+    WAIT_FOR (server_ticket_string (path, "status", "solved"));
+    WAIT_FOR (!inbox_contains (window, chat_id));
+
+    /* Someone else changed it meanwhile: the server refuses (409) and a
+     * toast says why, with a way to reload. */
+    {
+      g_autofree char *version =
+          g_strdup_printf ("%" G_GINT64_FORMAT, server_ticket_int (path, "version"));
+      const char *const headers[] = { "If-Match", version, NULL };
+      g_autoptr (JsonNode) node = NULL;
+      guint http_status;
+
+      WAIT_FOR (cached_version (app->store, chat_id) == g_ascii_strtoll (version, NULL, 10));
+
+      node = desk_test_request_json_full (server, "PATCH", path, lead, headers,
+                                          "{\"priority\": \"low\"}", &http_status, NULL);
+      g_assert_cmpuint (http_status, ==, 200);
+      /* Before the app hears of it. */
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (priority), DESK_PRIORITY_URGENT);
+      WAIT_FOR (label_starts_with (template_child (window, "toast_overlay"), "Not changed:"));
+      WAIT_FOR (server_ticket_string (path, "priority", "low"));
+    }
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   desk_test_iterate ();
