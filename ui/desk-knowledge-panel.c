@@ -93,7 +93,7 @@ static GtkWidget *
 make_result_row (DeskArticleHit *hit)
 {
   g_autofree char *title = desk_highlight_to_pango (hit->title_marked);
-  g_autofree char *snippet = desk_highlight_to_pango (hit->snippet);
+  g_autofree char *snippet = desk_highlight_snippet_to_pango (hit->snippet);
   g_autofree char *meta = NULL;
   GtkWidget       *row = gtk_list_box_row_new ();
   GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
