@@ -37,8 +37,9 @@ struct _DeskApplication
   DeskArticleSearch *article_search;
   gint64             user_id;
   char              *user_name;
-  GPtrArray         *agents; /* DeskUserRecord, for assigning */
-  GPtrArray         *queues; /* DeskQueueRecord */
+  GPtrArray         *agents;          /* DeskUserRecord, for assigning */
+  GPtrArray         *queues;          /* DeskQueueRecord */
+  GHashTable        *unseen_messages; /* ids of new messages not yet in the cache */
   DeskRole           role;
   gboolean           sync_again;
 };

@@ -149,6 +149,73 @@ start_sync (DeskApplication *self)
 }
 
 /* Events say what changed; the content comes by cursor, like any sync. */
+/* A customer's new message, once it is in the cache: a desktop
+ * notification that opens the conversation, unless the agent is looking at
+ * it already. */
+static void
+notify_message (DeskApplication *self, const DeskMessageRecord *message)
+{
+  g_autoptr (DeskTicketRecord) ticket = desk_store_load_ticket (self->store, message->ticket_id);
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char      *name;
+
+  if (ticket == NULL || message->author_type != DESK_AUTHOR_CUSTOMER)
+    return;
+  if (window != NULL && gtk_window_is_active (window) && DESK_IS_WINDOW (window) &&
+      desk_window_get_ticket_id (DESK_WINDOW (window)) == ticket->id)
+    return;
+
+  name =
+      ticket->requester.name && *ticket->requester.name ? ticket->requester.name : _ ("A customer");
+  if (ticket->kind == DESK_TICKET_KIND_CHAT && ticket->message_count <= 1)
+    /* Translators: %s is the customer's name */
+    title = g_strdup_printf (_ ("New chat from %s"), name);
+  else
+    /* Translators: %s is the customer's name */
+    title = g_strdup_printf (_ ("New message from %s"), name);
+
+  /* The notification server reads the body as markup: the customer's
+   * text goes escaped, and short. */
+  {
+    g_autofree char *valid = g_utf8_make_valid (message->body ? message->body : "", -1);
+    g_autofree char *shortened = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 200));
+
+    body = g_markup_escape_text (shortened, -1);
+  }
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, ticket->kind == DESK_TICKET_KIND_CHAT
+                                                 ? G_NOTIFICATION_PRIORITY_HIGH
+                                                 : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action_and_target (notification, "app.open-ticket", "x", ticket->id);
+  id = g_strdup_printf ("ticket-%" G_GINT64_FORMAT, ticket->id);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+messages_changed_cb (DeskApplication *self, GArray *ticket_ids)
+{
+  GHashTableIter iter;
+  gpointer       key;
+
+  g_hash_table_iter_init (&iter, self->unseen_messages);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr (DeskMessageRecord) message =
+          desk_store_load_message (self->store, *(gint64 *) key);
+
+      if (message == NULL)
+        continue;
+      g_hash_table_iter_remove (&iter);
+      notify_message (self, message);
+    }
+}
+
 static void
 realtime_event_cb (
     DeskApplication *self, const char *type, gint64 id, gint64 ticket_id, JsonObject *event)
@@ -156,6 +223,11 @@ realtime_event_cb (
   if (g_str_equal (type, "typing") || g_str_equal (type, "viewing") ||
       g_str_equal (type, "presence") || g_str_equal (type, "quiz.updated"))
     return;
+
+  /* Told when the sync has brought it (messages-changed). */
+  if (g_str_equal (type, "message.created") && id > 0 &&
+      g_hash_table_size (self->unseen_messages) < 1000)
+    g_hash_table_add (self->unseen_messages, g_memdup2 (&id, sizeof id));
 
   start_sync (self);
 }
@@ -340,6 +412,8 @@ desk_application_connect (DeskApplication *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->realtime, "event", G_CALLBACK (realtime_event_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   desk_realtime_start (self->realtime);
   desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
                              self->cancellable, me_cb, g_object_ref (self));
@@ -494,6 +568,7 @@ desk_application_finalize (GObject *object)
   g_clear_object (&self->article_search);
   g_clear_object (&self->store);
   g_clear_pointer (&self->user_name, g_free);
+  g_clear_pointer (&self->unseen_messages, g_hash_table_unref);
   g_clear_pointer (&self->agents, g_ptr_array_unref);
   g_clear_pointer (&self->queues, g_ptr_array_unref);
   g_clear_object (&self->demo_server);
@@ -548,6 +623,7 @@ desk_application_class_init (DeskApplicationClass *klass)
 static void
 desk_application_init (DeskApplication *self)
 {
+  self->unseen_messages = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _ ("The support desk for your whole team"));

@@ -407,6 +407,15 @@ desk_window_open_ticket (DeskWindow *self, gint64 ticket_id)
   adw_leaflet_set_visible_child_name (self->leaflet, "conversation");
 }
 
+/* The conversation shown, 0 for none. */
+gint64
+desk_window_get_ticket_id (DeskWindow *self)
+{
+  g_return_val_if_fail (DESK_IS_WINDOW (self), 0);
+
+  return self->ticket_id;
+}
+
 static void
 inbox_selection_changed_cb (DeskWindow *self)
 {

@@ -780,6 +780,40 @@ desk_store_load_ticket (DeskStore *self, gint64 ticket_id)
 }
 
 /* The thread of a ticket, oldest first. */
+#define MESSAGE_COLUMNS                                                                            \
+  "id, ticket_id, author_type, author_id, author_name, visibility, body, body_html,"               \
+  " created_at, client_id, attachments"
+
+static DeskMessageRecord *
+message_from_row (sqlite3_stmt *stmt)
+{
+  DeskMessageRecord *message = g_new0 (DeskMessageRecord, 1);
+  const char        *attachments = (const char *) sqlite3_column_text (stmt, 10);
+
+  message->id = sqlite3_column_int64 (stmt, 0);
+  message->ticket_id = sqlite3_column_int64 (stmt, 1);
+  message->author_type = sqlite3_column_int (stmt, 2);
+  message->author_id = sqlite3_column_int64 (stmt, 3);
+  message->author_name = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  message->visibility = sqlite3_column_int (stmt, 5);
+  message->body = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  message->body_html = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  message->created_at = sqlite3_column_int64 (stmt, 8);
+  message->client_id = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  if (attachments != NULL)
+    {
+      g_autoptr (JsonNode) node = desk_json_parse (attachments, -1, NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        message->attachments =
+            desk_records_from_json_array (json_node_get_array (node), "attachments",
+                                          (DeskRecordDecodeFunc) desk_attachment_record_from_json,
+                                          (GDestroyNotify) desk_attachment_record_free, NULL);
+    }
+
+  return message;
+}
+
 GPtrArray *
 desk_store_load_messages (DeskStore *self, gint64 ticket_id)
 {
@@ -788,40 +822,31 @@ desk_store_load_messages (DeskStore *self, gint64 ticket_id)
 
   g_return_val_if_fail (DESK_IS_STORE (self), NULL);
 
-  stmt = prepare (self, "SELECT id, author_type, author_id, author_name, visibility, body,"
-                        " body_html, created_at, client_id, attachments FROM messages"
-                        " WHERE ticket_id = ? ORDER BY created_at, id");
+  stmt = prepare (self, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE ticket_id = ?"
+                        " ORDER BY created_at, id");
   sqlite3_bind_int64 (stmt, 1, ticket_id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      DeskMessageRecord *message = g_new0 (DeskMessageRecord, 1);
-      const char        *attachments = (const char *) sqlite3_column_text (stmt, 9);
-
-      message->id = sqlite3_column_int64 (stmt, 0);
-      message->ticket_id = ticket_id;
-      message->author_type = sqlite3_column_int (stmt, 1);
-      message->author_id = sqlite3_column_int64 (stmt, 2);
-      message->author_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      message->visibility = sqlite3_column_int (stmt, 4);
-      message->body = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      message->body_html = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-      message->created_at = sqlite3_column_int64 (stmt, 7);
-      message->client_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-      if (attachments != NULL)
-        {
-          g_autoptr (JsonNode) node = desk_json_parse (attachments, -1, NULL);
-
-          if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-            message->attachments = desk_records_from_json_array (
-                json_node_get_array (node), "attachments",
-                (DeskRecordDecodeFunc) desk_attachment_record_from_json,
-                (GDestroyNotify) desk_attachment_record_free, NULL);
-        }
-      g_ptr_array_add (messages, message);
-    }
+    g_ptr_array_add (messages, message_from_row (stmt));
   sqlite3_reset (stmt);
 
   return messages;
+}
+
+DeskMessageRecord *
+desk_store_load_message (DeskStore *self, gint64 message_id)
+{
+  DeskMessageRecord *message = NULL;
+  sqlite3_stmt      *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    message = message_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  return message;
 }
 
 /* The start of the last public message, on one line, for an inbox row. */

@@ -110,9 +110,10 @@ char    *desk_store_dup_cursor (DeskStore *self, DeskStoreCollection collection)
 gint64            desk_store_count (DeskStore *self, DeskStoreCollection collection);
 DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 
-GPtrArray *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
-char      *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
-char      *desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id);
+GPtrArray         *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
+DeskMessageRecord *desk_store_load_message (DeskStore *self, gint64 message_id);
+char              *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
+char              *desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id);
 
 GPtrArray *
 desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError **error);
