@@ -42,6 +42,8 @@ struct _DeskApplication
   GHashTable        *unseen_messages; /* ids of new messages not yet in the cache */
   DeskRole           role;
   gboolean           sync_again;
+  DeskConnection     connection;
+  guint              retry_source;
 };
 
 void _desk_application_actions_init (DeskApplication *self);

@@ -21,6 +21,7 @@ enum
 {
   PROP_0,
   PROP_USER_ID,
+  PROP_CONNECTION,
   N_PROPS
 };
 
@@ -106,6 +107,40 @@ desk_application_get_connection_error (DeskApplication *self)
   return self->connection_error;
 }
 
+DeskConnection
+desk_application_get_connection (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), DESK_CONNECTION_ONLINE);
+
+  return self->connection;
+}
+
+static void
+set_connection (DeskApplication *self, DeskConnection connection, const char *message)
+{
+  /* Back online: the replies that wait go at once, not at their next try. */
+  if (connection == DESK_CONNECTION_ONLINE && self->connection != DESK_CONNECTION_ONLINE &&
+      self->outbox != NULL)
+    desk_outbox_wake (self->outbox);
+
+  g_free (self->connection_error);
+  self->connection_error = g_strdup (message);
+  self->connection = connection;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+static void start_sync (DeskApplication *self);
+
+static gboolean
+retry_sync_cb (gpointer user_data)
+{
+  DeskApplication *self = user_data;
+
+  self->retry_source = 0;
+  start_sync (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -114,10 +149,23 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   if (!desk_sync_run_finish (DESK_SYNC (object), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Sync stopped: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("Sync stopped: %s", error->message);
+      set_connection (self,
+                      g_error_matches (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_UNAUTHORIZED)
+                          ? DESK_CONNECTION_UNAUTHORIZED
+                          : DESK_CONNECTION_OFFLINE,
+                      error->message);
+      /* The events socket resyncs when it reconnects; this is for when
+       * it never went down (a server that answers errors). */
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      if (!g_error_matches (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_UNAUTHORIZED))
+        self->retry_source = g_timeout_add_seconds (5, retry_sync_cb, self);
       return;
     }
+
+  set_connection (self, DESK_CONNECTION_ONLINE, NULL);
 
   /* Something changed while this sync ran: catch up with it too. */
   if (self->sync_again)
@@ -126,8 +174,6 @@ sync_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       desk_sync_run_async (self->sync, self->cancellable, sync_done_cb, g_object_ref (self));
     }
 }
-
-static void start_sync (DeskApplication *self);
 
 void
 _desk_application_sync (DeskApplication *self)
@@ -148,7 +194,23 @@ start_sync (DeskApplication *self)
   desk_sync_run_async (self->sync, self->cancellable, sync_done_cb, g_object_ref (self));
 }
 
-/* Events say what changed; the content comes by cursor, like any sync. */
+/* What waits in the outbox tells whether the server answers, between
+ * syncs: a retry means offline, a delivery means back. */
+static void
+outbox_item_changed_cb (DeskApplication *self, gint64 item_id, const char *state)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (self->store, item_id);
+
+  if (item == NULL)
+    return;
+
+  if (g_str_equal (state, "queued") && item->attempts > 0 &&
+      self->connection == DESK_CONNECTION_ONLINE)
+    set_connection (self, DESK_CONNECTION_OFFLINE, item->error);
+  else if (g_str_equal (state, "sent") && self->connection == DESK_CONNECTION_OFFLINE)
+    start_sync (self);
+}
+
 /* A customer's new message, once it is in the cache: a desktop
  * notification that opens the conversation, unless the agent is looking at
  * it already. */
@@ -216,6 +278,7 @@ messages_changed_cb (DeskApplication *self, GArray *ticket_ids)
     }
 }
 
+/* Events say what changed; the content comes by cursor, like any sync. */
 static void
 realtime_event_cb (
     DeskApplication *self, const char *type, gint64 id, gint64 ticket_id, JsonObject *event)
@@ -414,6 +477,8 @@ desk_application_connect (DeskApplication *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   desk_realtime_start (self->realtime);
   desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
                              self->cancellable, me_cb, g_object_ref (self));
@@ -460,7 +525,7 @@ desk_application_start_services (DeskApplication *self)
   if (error != NULL)
     {
       g_warning ("Could not connect: %s", error->message);
-      self->connection_error = g_strdup (error->message);
+      set_connection (self, DESK_CONNECTION_OFFLINE, error->message);
     }
 }
 
@@ -550,6 +615,7 @@ desk_application_shutdown (GApplication *app)
   DeskApplication *self = DESK_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->realtime != NULL)
     desk_realtime_stop (self->realtime);
 
@@ -592,6 +658,10 @@ desk_application_get_property (GObject *object, guint prop_id, GValue *value, GP
         g_value_set_int64 (value, self->user_id);
         break;
 
+      case PROP_CONNECTION:
+        g_value_set_enum (value, self->connection);
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -610,6 +680,11 @@ desk_application_class_init (DeskApplicationClass *klass)
   properties[PROP_USER_ID] =
       g_param_spec_int64 ("user-id", NULL, NULL, 0, G_MAXINT64, 0,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whether the server answers; desk_application_get_connection_error()
+   * says why not. */
+  properties[PROP_CONNECTION] =
+      g_param_spec_enum ("connection", NULL, NULL, DESK_TYPE_CONNECTION, DESK_CONNECTION_ONLINE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = desk_application_handle_local_options;

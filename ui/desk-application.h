@@ -43,5 +43,6 @@ GPtrArray       *desk_application_get_agents (DeskApplication *self);
 GPtrArray       *desk_application_get_queues (DeskApplication *self);
 DeskArticleSearch *desk_application_get_article_search (DeskApplication *self);
 const char        *desk_application_get_connection_error (DeskApplication *self);
+DeskConnection     desk_application_get_connection (DeskApplication *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-drop-down.h"
 #include "desk-enums.h"
 #include "desk-ticket-controls.h"
 
@@ -340,6 +341,10 @@ desk_ticket_controls_init (DeskTicketControls *self)
   g_autoptr (GtkStringList) priority_names = enum_names (priorities, G_N_ELEMENTS (priorities));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  desk_drop_down_make_compact (self->status_dropdown);
+  desk_drop_down_make_compact (self->priority_dropdown);
+  desk_drop_down_make_compact (self->assignee_dropdown);
+  desk_drop_down_make_compact (self->queue_dropdown);
 
   self->updating = TRUE;
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (status_names));

@@ -50,6 +50,9 @@ struct _DeskWindow
   AdwStatusPage      *inbox_empty;
   DeskTicketControls *ticket_controls;
   AdwToastOverlay    *toast_overlay;
+  GtkRevealer        *connection_revealer;
+  GtkImage           *connection_icon;
+  GtkLabel           *connection_label;
 
   /* Owned */
   DeskComposerAssist *composer_assist;
@@ -781,6 +784,39 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
                                                record->visibility == DESK_VISIBILITY_PUBLIC);
 }
 
+/* The line under the views: offline and what waits to be sent, or a
+ * refused token. Nothing while all is well. */
+static void
+update_connection (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  guint            pending = self->outbox ? desk_outbox_get_pending (self->outbox) : 0;
+  g_autofree char *text = NULL;
+  DeskConnection   connection;
+
+  if (app == NULL)
+    return;
+
+  connection = desk_application_get_connection (app);
+  if (connection == DESK_CONNECTION_UNAUTHORIZED)
+    text = g_strdup (
+        _ ("Signed out: the server refused the token. Ask your team lead for a new one."));
+  else if (connection == DESK_CONNECTION_OFFLINE && pending > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline — %u change waiting to send",
+                                         "Offline — %u changes waiting to send", pending),
+                            pending);
+  else if (connection == DESK_CONNECTION_OFFLINE)
+    text = g_strdup (_ ("Offline — showing the tickets kept on this computer"));
+
+  gtk_image_set_from_icon_name (self->connection_icon, connection == DESK_CONNECTION_UNAUTHORIZED
+                                                           ? "dialog-password-symbolic"
+                                                           : "network-offline-symbolic");
+  gtk_label_set_text (self->connection_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
+                               desk_application_get_connection_error (app));
+  gtk_revealer_set_reveal_child (self->connection_revealer, text != NULL);
+}
+
 /* The server said who is signed in: "My Queue" and the composer depend on it. */
 static void
 desk_window_signed_in_cb (DeskWindow *self)
@@ -868,6 +904,11 @@ desk_window_connect_store (DeskWindow *self)
                            self->knowledge_panel, G_CONNECT_SWAPPED);
   g_signal_connect_object (desk_application_get_sync (app), "notify::progress",
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "notify::connection", G_CALLBACK (update_connection), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "notify::pending", G_CALLBACK (update_connection), self,
+                           G_CONNECT_SWAPPED);
+  update_connection (self);
   /* "My Queue" needs to know who "my" is. */
   g_signal_connect_object (app, "notify::user-id", G_CALLBACK (desk_window_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1060,6 +1101,9 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, knowledge_panel);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_icon);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, ticket_change_requested_cb);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_entry);

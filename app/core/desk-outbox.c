@@ -500,6 +500,26 @@ desk_outbox_retry (DeskOutbox *self, gint64 item_id)
   return TRUE;
 }
 
+/* The server answers again: what waits for its next try goes now. */
+void
+desk_outbox_wake (DeskOutbox *self)
+{
+  g_autoptr (GPtrArray) items = NULL;
+
+  g_return_if_fail (DESK_IS_OUTBOX (self));
+
+  items = desk_store_outbox_list (self->store, FALSE, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      DeskOutboxItem *item = g_ptr_array_index (items, i);
+
+      if (g_str_equal (item->state, "queued") && item->next_attempt_at > 0)
+        desk_store_outbox_update (self->store, item->id, "queued", item->attempts, item->error, 0,
+                                  NULL);
+    }
+  desk_outbox_flush (self);
+}
+
 static void
 desk_outbox_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
