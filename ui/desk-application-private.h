@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "desk-account.h"
 #include "desk-application.h"
 #include "desk-client.h"
 #include "desk-outbox.h"
@@ -43,6 +44,8 @@ struct _DeskApplication
   DeskRole           role;
   gboolean           sync_again;
   DeskConnection     connection;
+  DeskAccount       *account;
+  gboolean           needs_account;
   guint              retry_source;
 };
 

@@ -22,6 +22,8 @@ enum
   PROP_0,
   PROP_USER_ID,
   PROP_CONNECTION,
+  PROP_SERVICES,
+  PROP_NEEDS_ACCOUNT,
   N_PROPS
 };
 
@@ -492,6 +494,62 @@ desk_application_connect (DeskApplication *self,
   return TRUE;
 }
 
+static DeskAccount *
+get_account (DeskApplication *self)
+{
+  if (self->account == NULL)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "agent-desk", NULL);
+
+      self->account = desk_account_new (dir);
+    }
+  return self->account;
+}
+
+static void
+set_needs_account (DeskApplication *self, gboolean needs_account)
+{
+  if (self->needs_account == needs_account)
+    return;
+  self->needs_account = needs_account;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_ACCOUNT]);
+}
+
+static void
+account_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = desk_account_load_finish (DESK_ACCOUNT (object), result, &error);
+  const char      *url = desk_account_get_server_url (DESK_ACCOUNT (object));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (token == NULL || url == NULL)
+    {
+      if (error != NULL)
+        g_message ("No saved account: %s", error->message);
+      set_needs_account (self, TRUE);
+      return;
+    }
+
+  if (!desk_application_connect (self, url, token, &error))
+    {
+      g_warning ("Could not connect: %s", error->message);
+      set_connection (self, DESK_CONNECTION_OFFLINE, error->message);
+      return;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICES]);
+}
+
+/* Started without --demo or --server: the account saved by a sign-in. */
+static void
+load_account (DeskApplication *self)
+{
+  desk_account_load_async (get_account (self), self->cancellable, account_loaded_cb,
+                           g_object_ref (self));
+}
+
 static void
 desk_application_start_services (DeskApplication *self)
 {
@@ -517,7 +575,10 @@ desk_application_start_services (DeskApplication *self)
                      base_url);
     }
   else
-    return;
+    {
+      load_account (self);
+      return;
+    }
 
   if (error == NULL)
     desk_application_connect (self, base_url, token, &error);
@@ -527,6 +588,176 @@ desk_application_start_services (DeskApplication *self)
       g_warning ("Could not connect: %s", error->message);
       set_connection (self, DESK_CONNECTION_OFFLINE, error->message);
     }
+}
+
+gboolean
+desk_application_get_needs_account (DeskApplication *self)
+{
+  g_return_val_if_fail (DESK_IS_APPLICATION (self), FALSE);
+
+  return self->needs_account;
+}
+
+/* "Try the demo" on the first-run page. */
+void
+desk_application_try_demo (DeskApplication *self)
+{
+  g_return_if_fail (DESK_IS_APPLICATION (self));
+
+  if (self->store != NULL)
+    return;
+
+  self->demo = TRUE;
+  desk_application_start_services (self);
+  set_needs_account (self, self->store == NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICES]);
+}
+
+typedef struct
+{
+  char       *url;
+  char       *token;
+  DeskClient *client;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->url);
+  g_free (sign_in->token);
+  g_clear_object (&sign_in->client);
+  g_free (sign_in);
+}
+
+static void
+account_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  DeskApplication *self = g_task_get_source_object (task);
+  SignIn          *sign_in = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  /* Not kept is not fatal: the person signs in again next time. */
+  if (!desk_account_save_finish (DESK_ACCOUNT (object), result, &error))
+    g_warning ("Could not keep the account: %s", error->message);
+
+  if (self->store != NULL)
+    {
+      /* The same server refused the old token: only the token changes. */
+      desk_client_set_token (self->client, sign_in->token);
+      if (self->realtime != NULL)
+        desk_realtime_stop (self->realtime);
+      g_clear_object (&self->realtime);
+      self->realtime = desk_realtime_new (sign_in->url, sign_in->token);
+      g_signal_connect_object (self->realtime, "resync-needed", G_CALLBACK (start_sync), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->realtime, "event", G_CALLBACK (realtime_event_cb), self,
+                               G_CONNECT_SWAPPED);
+      desk_realtime_start (self->realtime);
+      set_connection (self, DESK_CONNECTION_ONLINE, NULL);
+      start_sync (self);
+    }
+  else if (!desk_application_connect (self, sign_in->url, sign_in->token, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  set_needs_account (self, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICES]);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sign_in_me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  DeskApplication *self = g_task_get_source_object (task);
+  SignIn          *sign_in = g_task_get_task_data (task);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
+
+  node = desk_client_request_finish (DESK_CLIENT (object), result, NULL, &error);
+  if (node == NULL)
+    {
+      if (g_error_matches (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_UNAUTHORIZED))
+        g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_UNAUTHORIZED,
+                                 _ ("The server refused this token. Check it with your team "
+                                    "lead, who can make you a new one."));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  desk_account_save_async (get_account (self), sign_in->url, sign_in->token, cancellable,
+                           account_saved_cb, g_steal_pointer (&task));
+}
+
+/* Checks the token with the server, keeps the account (in the keyring, or
+ * a private file where none runs) and connects. */
+void
+desk_application_sign_in_async (DeskApplication    *self,
+                                const char         *url,
+                                const char         *token,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autofree char *clean_url = g_strstrip (g_strdup (url ? url : ""));
+  g_autofree char *clean_token = g_strstrip (g_strdup (token ? token : ""));
+  const char      *scheme;
+  SignIn          *sign_in;
+
+  g_return_if_fail (DESK_IS_APPLICATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, desk_application_sign_in_async);
+
+  uri = g_uri_parse (clean_url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (scheme == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _ ("“%s” is not a server address: use an http:// or https:// "
+                                  "address"),
+                               clean_url);
+      return;
+    }
+  if (*clean_token == '\0')
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _ ("Enter the token your team lead gave you"));
+      return;
+    }
+  if (self->store != NULL && g_strcmp0 (desk_client_get_base_url (self->client), clean_url) != 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _ ("Agent Desk is connected to another server: restart it to "
+                                  "sign in to this one"));
+      return;
+    }
+
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->url = g_steal_pointer (&clean_url);
+  sign_in->token = g_steal_pointer (&clean_token);
+  sign_in->client = desk_client_new (sign_in->url, sign_in->token);
+  desk_client_set_max_retries (sign_in->client, 1);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+
+  desk_client_request_async (sign_in->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
+                             cancellable, sign_in_me_cb, g_steal_pointer (&task));
+}
+
+gboolean
+desk_application_sign_in_finish (DeskApplication *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static int
@@ -632,6 +863,7 @@ desk_application_finalize (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->client);
   g_clear_object (&self->article_search);
+  g_clear_object (&self->account);
   g_clear_object (&self->store);
   g_clear_pointer (&self->user_name, g_free);
   g_clear_pointer (&self->unseen_messages, g_hash_table_unref);
@@ -662,6 +894,14 @@ desk_application_get_property (GObject *object, guint prop_id, GValue *value, GP
         g_value_set_enum (value, self->connection);
         break;
 
+      case PROP_SERVICES:
+        g_value_set_boolean (value, self->store != NULL);
+        break;
+
+      case PROP_NEEDS_ACCOUNT:
+        g_value_set_boolean (value, self->needs_account);
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -685,6 +925,14 @@ desk_application_class_init (DeskApplicationClass *klass)
   properties[PROP_CONNECTION] =
       g_param_spec_enum ("connection", NULL, NULL, DESK_TYPE_CONNECTION, DESK_CONNECTION_ONLINE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The cache and the connection exist (a demo, a server, an account). */
+  properties[PROP_SERVICES] =
+      g_param_spec_boolean ("services", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Nothing to connect to yet: the first-run page. */
+  properties[PROP_NEEDS_ACCOUNT] =
+      g_param_spec_boolean ("needs-account", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = desk_application_handle_local_options;

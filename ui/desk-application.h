@@ -44,5 +44,15 @@ GPtrArray       *desk_application_get_queues (DeskApplication *self);
 DeskArticleSearch *desk_application_get_article_search (DeskApplication *self);
 const char        *desk_application_get_connection_error (DeskApplication *self);
 DeskConnection     desk_application_get_connection (DeskApplication *self);
+gboolean           desk_application_get_needs_account (DeskApplication *self);
+void               desk_application_try_demo (DeskApplication *self);
+void               desk_application_sign_in_async (DeskApplication    *self,
+                                                   const char         *url,
+                                                   const char         *token,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean
+desk_application_sign_in_finish (DeskApplication *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -51,6 +51,12 @@ struct _DeskWindow
   DeskTicketControls *ticket_controls;
   AdwToastOverlay    *toast_overlay;
   GtkRevealer        *connection_revealer;
+  GtkStack           *main_stack;
+  AdwEntryRow        *server_row;
+  AdwEntryRow        *token_row;
+  GtkLabel           *sign_in_error;
+  GtkWidget          *sign_in_button;
+  GtkWidget          *sign_in_back_button;
   GtkImage           *connection_icon;
   GtkLabel           *connection_label;
 
@@ -71,6 +77,8 @@ struct _DeskWindow
   guint  counts_source; /* pending update of the views' counts */
 
   guint side_panel_visible : 1;
+  guint sign_in_requested : 1;
+  guint signing_in : 1;
   guint side_panel_position_restored : 1;
 };
 
@@ -949,16 +957,20 @@ restore_side_panel_position_cb (gpointer user_data)
 {
   DeskWindow *self = user_data;
 
+  if (self->side_panel_position_restored)
+    return G_SOURCE_REMOVE;
   gtk_paned_set_position (self->side_panel_paned,
                           g_settings_get_int (self->settings, "side-panel-position"));
   self->side_panel_position_restored = TRUE;
   return G_SOURCE_REMOVE;
 }
 
+/* Once the desk is on screen: before, the paned has no real width. */
 static void
 desk_window_mapped_cb (DeskWindow *self)
 {
-  if (!self->side_panel_position_restored)
+  if (!self->side_panel_position_restored && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "desk") == 0)
     g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, restore_side_panel_position_cb, g_object_ref (self),
                      g_object_unref);
 }
@@ -969,6 +981,8 @@ desk_window_close_request (GtkWindow *window)
   DeskWindow *self = DESK_WINDOW (window);
   int         width;
   int         height;
+
+  gtk_window_set_focus (window, NULL);
 
   /* The default size is the unmaximised one, which is what we restore. */
   gtk_window_get_default_size (window, &width, &height);
@@ -1023,15 +1037,159 @@ desk_window_set_property (GObject *object, guint prop_id, const GValue *value, G
     }
 }
 
+/* First run, sign-in or the desk: what the application can show. */
+static void
+update_main_page (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char      *page = "desk";
+
+  if (app == NULL)
+    ;
+  else if (desk_application_get_connection (app) == DESK_CONNECTION_UNAUTHORIZED)
+    {
+      /* The token was refused: the reason, and a new token for the same server. */
+      page = "sign-in";
+      if (!self->signing_in)
+        {
+          gtk_label_set_text (self->sign_in_error, desk_application_get_connection_error (app));
+          gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), TRUE);
+        }
+      if (self->store != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->server_row)) == '\0')
+        gtk_editable_set_text (
+            GTK_EDITABLE (self->server_row),
+            desk_application_get_server_url (app) ? desk_application_get_server_url (app) : "");
+      gtk_widget_set_visible (self->sign_in_back_button, FALSE);
+    }
+  else if (desk_application_get_needs_account (app))
+    {
+      page = self->sign_in_requested ? "sign-in" : "welcome";
+      gtk_widget_set_visible (self->sign_in_back_button, TRUE);
+    }
+
+  /* Focus does not stay in a page that goes away (GTK 4.8 warns then). */
+  if (!g_str_equal (page, "sign-in") && gtk_root_get_focus (GTK_ROOT (self)) != NULL &&
+      gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)),
+                              gtk_stack_get_child_by_name (self->main_stack, "sign-in")))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+
+  gtk_stack_set_visible_child_name (self->main_stack, page);
+  if (g_str_equal (page, "sign-in") && !self->signing_in)
+    gtk_widget_grab_focus (GTK_WIDGET (*gtk_editable_get_text (GTK_EDITABLE (self->server_row))
+                                           ? self->token_row
+                                           : self->server_row));
+}
+
+/* A demo or a sign-in started the services after the window opened. */
+static void
+services_changed_cb (DeskWindow *self)
+{
+  if (self->store == NULL)
+    {
+      desk_window_connect_store (self);
+      desk_window_restore_last_view (self);
+      update_inbox_page (self);
+      queue_update_counts (self);
+    }
+  update_main_page (self);
+}
+
+static void
+desk_window_show_sign_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  self->sign_in_requested = TRUE;
+  update_main_page (self);
+}
+
+static void
+desk_window_show_welcome_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  self->sign_in_requested = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+  update_main_page (self);
+}
+
+static void
+desk_window_try_demo_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+  if (app != NULL)
+    desk_application_try_demo (DESK_APPLICATION (app));
+}
+
+static void
+signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->signing_in = FALSE;
+  gtk_widget_set_sensitive (self->sign_in_button, TRUE);
+
+  if (!desk_application_sign_in_finish (DESK_APPLICATION (object), result, &error))
+    {
+      gtk_label_set_text (self->sign_in_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+      return;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  self->sign_in_requested = FALSE;
+  update_main_page (self);
+}
+
+static void
+desk_window_sign_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow     *self = DESK_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+  if (app == NULL || self->signing_in)
+    return;
+
+  self->signing_in = TRUE;
+  gtk_widget_set_sensitive (self->sign_in_button, FALSE);
+  desk_application_sign_in_async (DESK_APPLICATION (app),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->token_row)), NULL,
+                                  signed_in_cb, g_object_ref (self));
+}
+
+static void
+sign_in_activated_cb (DeskWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-in", NULL);
+}
+
 /* "application" is set after construction: the cache is joined then. */
 static void
 desk_window_application_cb (DeskWindow *self)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
   if (self->store == NULL)
     desk_window_connect_store (self);
   desk_window_restore_last_view (self);
   update_inbox_page (self);
   queue_update_counts (self);
+
+  if (app != NULL)
+    {
+      g_signal_connect_object (app, "notify::services", G_CALLBACK (services_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (app, "notify::needs-account", G_CALLBACK (update_main_page), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (app, "notify::connection", G_CALLBACK (update_main_page), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_main_page (self);
 }
 
 static void
@@ -1102,6 +1260,13 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_error);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_back_button);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_icon);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, toast_overlay);
@@ -1133,6 +1298,12 @@ desk_window_class_init (DeskWindowClass *klass)
                                        "ticket.send", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, desk_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, desk_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sign-in", NULL,
+                                   desk_window_show_sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.show-welcome", NULL,
+                                   desk_window_show_welcome_action);
+  gtk_widget_class_install_action (widget_class, "win.try-demo", NULL, desk_window_try_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, desk_window_sign_in_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
@@ -1192,6 +1363,8 @@ desk_window_init (DeskWindow *self)
   /* Set once the window has its size: an earlier, smaller allocation
    * would clamp it. Saved when the window closes. */
   g_signal_connect_after (self, "map", G_CALLBACK (desk_window_mapped_cb), NULL);
+  g_signal_connect_object (self->main_stack, "notify::visible-child",
+                           G_CALLBACK (desk_window_mapped_cb), self, G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "side-panel-visible", self, "side-panel-visible",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "side-panel-page", self->side_panel_stack, "visible-child-name",
