@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-html.h"
 #include "desk-message-row.h"
 
 /* One message of the thread. Customer text is data: it is set as plain
@@ -51,7 +52,15 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
 
   gtk_label_set_text (self->author_label, record->author_name ? record->author_name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), internal);
-  gtk_label_set_text (self->body_label, record->body ? record->body : "");
+  /* An HTML e-mail is read as its text, reduced by libxml2's parser. */
+  if (record->body_html != NULL && *record->body_html != '\0')
+    {
+      g_autofree char *text = desk_html_to_text (record->body_html, -1);
+
+      gtk_label_set_text (self->body_label, text);
+    }
+  else
+    gtk_label_set_text (self->body_label, record->body ? record->body : "");
 
   utc = g_date_time_new_from_unix_utc (record->created_at / G_USEC_PER_SEC);
   local = utc ? g_date_time_to_local (utc) : NULL;
