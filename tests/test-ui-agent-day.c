@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "desk-application-private.h"
+#include "desk-realtime.h"
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
 #include "desk-ticket-controls.h"
@@ -94,6 +95,18 @@ notified (const char *expected)
     if (g_str_equal (g_ptr_array_index (notifications, i), expected))
       return TRUE;
   return FALSE;
+}
+
+static void
+typing_event_cb (DeskRealtime *realtime,
+                 const char   *type,
+                 gint64        id,
+                 gint64        ticket_id,
+                 JsonObject   *event,
+                 gint64       *typist)
+{
+  if (g_str_equal (type, "typing"))
+    *typist = id;
 }
 
 static gboolean
@@ -376,6 +389,41 @@ test_agent_day (void)
   }
 
   desk_window_open_ticket (window, chat_id);
+
+  /* The customer types: the conversation says so, with the name as typed. */
+  {
+    g_autofree char *typing_path =
+        g_strdup_printf ("/api/v1/public/chats/%" G_GINT64_FORMAT "/typing", chat_id);
+    g_autoptr (JsonNode) answer = NULL;
+    guint typing_status;
+
+    answer = desk_test_request_json (
+        server, "POST", typing_path,
+        json_object_get_string_member (json_node_get_object (chat), "customer_token"), "{}",
+        &typing_status);
+    g_assert_cmpuint (typing_status, ==, 204);
+    WAIT_FOR (label_shows (template_child (window, "typing_label"), "Mallory <i> is typing…"));
+  }
+
+  /* The agent types a reply: a colleague (another events stream) is told. */
+  {
+    g_autoptr (DeskRealtime) colleague =
+        desk_realtime_new (desk_test_server_get_base_url (server),
+                           desk_test_server_get_token (server, DESK_ROLE_ADMIN));
+    gint64         typist = 0;
+    GtkTextBuffer *composer =
+        gtk_text_view_get_buffer (GTK_TEXT_VIEW (template_child (window, "composer_view")));
+
+    g_signal_connect (colleague, "event", G_CALLBACK (typing_event_cb), &typist);
+    desk_realtime_start (colleague);
+    WAIT_FOR (desk_realtime_get_state (colleague) == DESK_REALTIME_CONNECTED &&
+              desk_application_get_user_id (app) != 0);
+    gtk_widget_grab_focus (template_child (window, "composer_view"));
+    gtk_text_buffer_insert_interactive_at_cursor (composer, "Th", -1, TRUE);
+    WAIT_FOR (typist == desk_application_get_user_id (app));
+    desk_realtime_stop (colleague);
+    gtk_text_buffer_set_text (composer, "", -1);
+  }
   desk_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (label_shows (template_child (window, "conversation_title"), markup));
   WAIT_FOR (label_shows (template_child (window, "thread_list"), "<b>hello</b>"));

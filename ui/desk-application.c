@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "desk-application-private.h"
+#include "desk-json.h"
 #include "desk-ui-types.h"
 #include "desk-window.h"
 
@@ -28,6 +29,14 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  TYPING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static const GOptionEntry main_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -285,8 +294,22 @@ static void
 realtime_event_cb (
     DeskApplication *self, const char *type, gint64 id, gint64 ticket_id, JsonObject *event)
 {
-  if (g_str_equal (type, "typing") || g_str_equal (type, "viewing") ||
-      g_str_equal (type, "presence") || g_str_equal (type, "quiz.updated"))
+  /* Someone else types on a ticket: the conversation shows it. */
+  if (g_str_equal (type, "typing"))
+    {
+      g_autofree char *name = NULL;
+      gint64           agent_id = 0;
+
+      if (desk_json_get_string (event, "event", "name", DESK_JSON_OPTIONAL, &name, NULL) &&
+          desk_json_get_int (event, "event", "agent_id", DESK_JSON_OPTIONAL | DESK_JSON_NULLABLE,
+                             &agent_id, NULL) &&
+          ticket_id > 0 && (agent_id == 0 || agent_id != self->user_id))
+        g_signal_emit (self, signals[TYPING], 0, ticket_id, agent_id, name ? name : "");
+      return;
+    }
+
+  if (g_str_equal (type, "viewing") || g_str_equal (type, "presence") ||
+      g_str_equal (type, "quiz.updated"))
     return;
 
   /* Told when the sync has brought it (messages-changed). */
@@ -588,6 +611,23 @@ desk_application_start_services (DeskApplication *self)
       g_warning ("Could not connect: %s", error->message);
       set_connection (self, DESK_CONNECTION_OFFLINE, error->message);
     }
+}
+
+/* The agent types on @ticket_id: the customer and colleagues see it. An
+ * ephemeral signal, not a change: it does not go through the outbox. */
+void
+desk_application_send_typing (DeskApplication *self, gint64 ticket_id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DESK_IS_APPLICATION (self));
+
+  if (self->client == NULL || self->connection != DESK_CONNECTION_ONLINE)
+    return;
+
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/typing", ticket_id);
+  desk_client_request_async (self->client, "POST", path, NULL, NULL, DESK_REQUEST_DEFAULT,
+                             self->cancellable, NULL, NULL);
 }
 
 gboolean
@@ -934,6 +974,12 @@ desk_application_class_init (DeskApplicationClass *klass)
       g_param_spec_boolean ("needs-account", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Someone types on a ticket: its id, the agent's id (0 for the
+   * customer) and the name to show. */
+  signals[TYPING] =
+      g_signal_new ("typing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING);
 
   app_class->handle_local_options = desk_application_handle_local_options;
   app_class->startup = desk_application_startup;

@@ -45,6 +45,7 @@ DeskArticleSearch *desk_application_get_article_search (DeskApplication *self);
 const char        *desk_application_get_connection_error (DeskApplication *self);
 DeskConnection     desk_application_get_connection (DeskApplication *self);
 gboolean           desk_application_get_needs_account (DeskApplication *self);
+void               desk_application_send_typing (DeskApplication *self, gint64 ticket_id);
 void               desk_application_try_demo (DeskApplication *self);
 void               desk_application_sign_in_async (DeskApplication    *self,
                                                    const char         *url,

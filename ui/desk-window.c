@@ -51,6 +51,7 @@ struct _DeskWindow
   DeskTicketControls *ticket_controls;
   AdwToastOverlay    *toast_overlay;
   GtkRevealer        *connection_revealer;
+  GtkLabel           *typing_label;
   GtkStack           *main_stack;
   AdwEntryRow        *server_row;
   AdwEntryRow        *token_row;
@@ -71,10 +72,12 @@ struct _DeskWindow
   DeskStore  *store;
   DeskOutbox *outbox;
 
-  char  *view_id;       /* the view shown in the inbox */
-  char  *sort;          /* the agent's choice of sort, NULL for the view's own */
-  gint64 ticket_id;     /* the open conversation, 0 for none */
-  guint  counts_source; /* pending update of the views' counts */
+  char  *view_id;        /* the view shown in the inbox */
+  char  *sort;           /* the agent's choice of sort, NULL for the view's own */
+  gint64 ticket_id;      /* the open conversation, 0 for none */
+  guint  counts_source;  /* pending update of the views' counts */
+  guint  typing_source;  /* hides "… is typing" */
+  gint64 typing_sent_at; /* when the agent's typing was last told */
 
   guint side_panel_visible : 1;
   guint sign_in_requested : 1;
@@ -397,6 +400,7 @@ open_ticket (DeskWindow *self, DeskTicket *ticket)
 
   desk_ticket_controls_set_ticket (self->ticket_controls, record);
   desk_knowledge_panel_set_ticket (self->knowledge_panel, record);
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), FALSE);
   desk_canned_panel_set_ticket (self->canned_panel, record);
 
   gtk_stack_set_visible_child_name (self->conversation_stack, "thread");
@@ -792,6 +796,55 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
                                                record->visibility == DESK_VISIBILITY_PUBLIC);
 }
 
+static gboolean
+typing_timeout_cb (gpointer user_data)
+{
+  DeskWindow *self = user_data;
+
+  self->typing_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The customer, or a colleague about to answer too: a line over the reply
+ * while they type (the server says so every few seconds). */
+static void
+typing_cb (DeskWindow *self, gint64 ticket_id, gint64 agent_id, const char *name)
+{
+  g_autofree char *text = NULL;
+
+  if (ticket_id != self->ticket_id)
+    return;
+
+  if (agent_id == 0)
+    /* Translators: %s is the customer's name */
+    text = g_strdup_printf (_ ("%s is typing…"), *name ? name : _ ("The customer"));
+  else
+    /* Translators: %s is a colleague's name */
+    text = g_strdup_printf (_ ("%s is replying too…"), name);
+
+  gtk_label_set_text (self->typing_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), TRUE);
+  g_clear_handle_id (&self->typing_source, g_source_remove);
+  self->typing_source = g_timeout_add_seconds (6, typing_timeout_cb, self);
+}
+
+/* The agent types a reply: told at most every four seconds. */
+static void
+composer_changed_cb (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gint64           now = g_get_monotonic_time ();
+
+  if (app == NULL || self->ticket_id == 0 || gtk_toggle_button_get_active (self->note_toggle) ||
+      !gtk_widget_is_focus (GTK_WIDGET (self->composer_view)) ||
+      now - self->typing_sent_at < 4 * G_USEC_PER_SEC)
+    return;
+
+  self->typing_sent_at = now;
+  desk_application_send_typing (app, self->ticket_id);
+}
+
 /* The line under the views: offline and what waits to be sent, or a
  * refused token. Nothing while all is well. */
 static void
@@ -914,6 +967,7 @@ desk_window_connect_store (DeskWindow *self)
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "notify::connection", G_CALLBACK (update_connection), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "typing", G_CALLBACK (typing_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outbox, "notify::pending", G_CALLBACK (update_connection), self,
                            G_CONNECT_SWAPPED);
   update_connection (self);
@@ -1199,6 +1253,7 @@ desk_window_dispose (GObject *object)
 
   save_draft (self);
   g_clear_handle_id (&self->counts_source, g_source_remove);
+  g_clear_handle_id (&self->typing_source, g_source_remove);
 
   g_clear_object (&self->composer_assist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
@@ -1260,6 +1315,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, typing_label);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, token_row);
@@ -1347,6 +1403,8 @@ desk_window_init (DeskWindow *self)
                               "#f6d32d", "foreground", "#241f31", NULL);
   g_signal_connect_after (gtk_text_view_get_buffer (self->composer_view), "insert-text",
                           G_CALLBACK (composer_insert_text_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->composer_view), "changed",
+                            G_CALLBACK (composer_changed_cb), self);
   self->composer_assist = desk_composer_assist_new (self->composer_view);
   g_signal_connect_object (self->composer_assist, "canned-chosen",
                            G_CALLBACK (assist_canned_chosen_cb), self, G_CONNECT_SWAPPED);

@@ -857,17 +857,12 @@ static void
 handle_typing (Request *request, gint64 ticket_id)
 {
   g_autoptr (DeskTicketRecord) ticket = load_visible_ticket (request, ticket_id);
-  g_autofree char *extra = NULL;
-  g_autofree char *escaped = NULL;
 
   if (ticket == NULL)
     return;
 
-  escaped = g_strescape (request->caller->name ? request->caller->name : "", NULL);
-  extra = g_strdup_printf ("\"agent_id\":%" G_GINT64_FORMAT ",\"name\":\"%s\"",
-                           request->caller->user_id, escaped);
-  _desk_server_emit (request->server, "typing", request->caller->user_id, ticket_id,
-                     ticket->queue_id, 0, extra);
+  _desk_server_emit_typing (request->server, ticket, request->caller->user_id,
+                            request->caller->name);
   soup_server_message_set_status (request->msg, 204, NULL);
 }
 

@@ -138,6 +138,10 @@ void     _desk_server_emit (DeskServer *self,
                             gint64      queue_id,
                             gint64      version,
                             const char *extra_json);
+void     _desk_server_emit_typing (DeskServer             *self,
+                                   const DeskTicketRecord *ticket,
+                                   gint64                  agent_id,
+                                   const char             *name);
 gboolean _desk_server_events_early (DeskServer *self, SoupServerMessage *msg);
 
 /* Metrics (desk-server-metrics.c) */

@@ -243,6 +243,23 @@ handle_rating (DeskServer *self, SoupServerMessage *msg, DeskCaller *customer, J
   soup_server_message_set_status (msg, 204, NULL);
 }
 
+/* The customer is typing: the agents on the chat see it. */
+static void
+handle_customer_typing (DeskServer *self, SoupServerMessage *msg, DeskCaller *customer)
+{
+  g_autoptr (DeskTicketRecord) ticket = _desk_server_load_ticket (self, customer->chat_id, NULL);
+
+  if (ticket == NULL)
+    {
+      _desk_server_send_error (msg, 404, "not_found", "No such chat");
+      return;
+    }
+
+  _desk_server_emit_typing (
+      self, ticket, 0, customer->name && *customer->name ? customer->name : ticket->requester.name);
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
 void
 _desk_server_public_handle (DeskServer        *self,
                             SoupServerMessage *msg,
@@ -313,6 +330,8 @@ _desk_server_public_handle (DeskServer        *self,
 
   if (n == 3 && g_str_equal (segments[2], "messages"))
     handle_customer_message (self, msg, customer, json_node_get_object (body));
+  else if (n == 3 && g_str_equal (segments[2], "typing"))
+    handle_customer_typing (self, msg, customer);
   else if (n == 3 && g_str_equal (segments[2], "rating"))
     handle_rating (self, msg, customer, json_node_get_object (body));
   else

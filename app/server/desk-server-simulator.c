@@ -48,6 +48,7 @@ typedef struct
   gint64 ticket_id;
   guint  visitor;
   gint64 answered_message;
+  gint64 typing_for; /* the agent's message being answered */
 } SimulatedChat;
 
 typedef struct
@@ -102,6 +103,18 @@ simulator_tick_cb (gpointer user_data)
 
       if (reply == 0 || reply == chat->answered_message)
         continue;
+
+      /* A tick of typing first, as a person would. */
+      if (chat->typing_for != reply)
+        {
+          g_autoptr (DeskTicketRecord) ticket =
+              _desk_server_load_ticket (self, chat->ticket_id, NULL);
+
+          chat->typing_for = reply;
+          if (ticket != NULL)
+            _desk_server_emit_typing (self, ticket, 0, visitors[chat->visitor].name);
+          continue;
+        }
 
       chat->answered_message = reply;
       message = _desk_server_post_message (
