@@ -480,6 +480,8 @@ test_agent_day (void)
               cached_version (app->store, chat_id) == server_ticket_int (path, "version"));
     g_signal_emit_by_name (claim, "clicked");
     WAIT_FOR (server_ticket_int (path, "assignee_id") == desk_application_get_user_id (app));
+    /* The inbox row says who has it. */
+    WAIT_FOR (label_shows (template_child (window, "inbox_list"), "Me"));
 
     WAIT_FOR (inbox_contains (window, chat_id) &&
               cached_version (app->store, chat_id) == server_ticket_int (path, "version"));

@@ -764,6 +764,23 @@ ticket_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpoin
   gtk_list_item_set_child (item, g_object_new (DESK_TYPE_TICKET_ROW, NULL));
 }
 
+/* The name of who has a ticket, from the staff the server listed. */
+static const char *
+assignee_name (DeskWindow *self, gint64 assignee_id)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  GPtrArray       *agents = app ? desk_application_get_agents (app) : NULL;
+
+  if (assignee_id == 0)
+    return NULL;
+  if (app != NULL && assignee_id == desk_application_get_user_id (app))
+    return _ ("Me");
+  for (guint i = 0; agents != NULL && i < agents->len; i++)
+    if (((DeskUserRecord *) g_ptr_array_index (agents, i))->id == assignee_id)
+      return ((DeskUserRecord *) g_ptr_array_index (agents, i))->name;
+  return NULL;
+}
+
 static void
 ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
 {
@@ -771,6 +788,7 @@ ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWi
   g_autofree char *excerpt = desk_store_dup_excerpt (self->store, desk_ticket_get_id (ticket));
 
   desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
+                              assignee_name (self, desk_ticket_get_record (ticket)->assignee_id),
                               g_get_real_time ());
 }
 
