@@ -439,6 +439,10 @@ def exercise(c, lead, agent, trainee):
            token=other_chat.get("customer_token", "none"), body={"body": "x"})
     c.call("POST", "/api/v1/public/chats/{id}/messages", 401, path=f"{chat_path}/messages",
            body={"body": "x"})
+    c.call("POST", "/api/v1/public/chats/{id}/typing", 204, path=f"{chat_path}/typing",
+           token=customer, body={})
+    c.call("POST", "/api/v1/public/chats/{id}/typing", 401, path=f"{chat_path}/typing",
+           body={})
     c.call("POST", "/api/v1/public/chats/{id}/rating", 204, path=f"{chat_path}/rating",
            token=customer, body={"rating": 5})
     c.call("POST", "/api/v1/public/chats/{id}/rating", 400, path=f"{chat_path}/rating",
