@@ -510,6 +510,36 @@ test_agent_day (void)
     }
   }
 
+  /* From the keyboard: Alt+Down opens the next ticket of the view,
+   * Ctrl+R goes to the reply, and "send and set solved" answers and
+   * closes it in one go. */
+  {
+    g_autoptr (DeskTicket) first = NULL;
+    g_autofree char *path = NULL;
+    gint64           first_id;
+
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (
+                                           GTK_LIST_VIEW (template_child (window, "inbox_list")))),
+                                       GTK_INVALID_LIST_POSITION);
+    gtk_widget_activate_action (GTK_WIDGET (window), "inbox.next", NULL);
+    first = row_ticket (window, 0);
+    first_id = desk_ticket_get_id (first);
+    g_assert_cmpint (desk_window_get_ticket_id (window), ==, first_id);
+    gtk_widget_activate_action (GTK_WIDGET (window), "inbox.next", NULL);
+    g_assert_cmpint (desk_window_get_ticket_id (window), !=, first_id);
+    gtk_widget_activate_action (GTK_WIDGET (window), "inbox.previous", NULL);
+    g_assert_cmpint (desk_window_get_ticket_id (window), ==, first_id);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.reply", NULL);
+    g_assert_true (
+        gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (template_child (window, "reply_toggle"))));
+    gtk_text_buffer_set_text (buffer, "All sorted, closing this one.", -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send-and-set", "s", "solved");
+    path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, first_id);
+    WAIT_FOR (server_has_message (first_id, "All sorted, closing this one.") &&
+              server_ticket_string (path, "status", "solved"));
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   desk_test_iterate ();
   g_application_quit (G_APPLICATION (app));

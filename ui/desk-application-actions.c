@@ -130,7 +130,7 @@ static const struct
   { "app.shortcuts", { "<Control>question", NULL } },
   { "app.new-window", { "<Control><Shift>n", NULL } },
   { "win.close", { "<Control>w", NULL } },
-  { "app.sync", { "<Control>r", "F5", NULL } },
+  { "app.sync", { "F5", NULL } },
   { "win.toggle-side-panel", { "F9", NULL } },
   { "win.show-views", { "<Alt>Home", NULL } },
 };

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "desk-canned-panel.h"
+#include "desk-enums.h"
 #include "desk-canned-template.h"
 #include "desk-composer-assist.h"
 #include "desk-inbox-model.h"
@@ -703,9 +704,8 @@ composer_insert_text_cb (
 }
 
 static void
-desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+send_reply (DeskWindow *self, int status)
 {
-  DeskWindow    *self = DESK_WINDOW (widget);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
@@ -733,11 +733,11 @@ desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *p
     }
 
   /* Stored before it is sent: from here on nothing is lost. */
-  if (desk_outbox_send_message (self->outbox, self->ticket_id, text,
-                                gtk_toggle_button_get_active (self->note_toggle)
-                                    ? DESK_VISIBILITY_INTERNAL
-                                    : DESK_VISIBILITY_PUBLIC,
-                                &error) == 0)
+  if (desk_outbox_send_message_with_status (self->outbox, self->ticket_id, text,
+                                            gtk_toggle_button_get_active (self->note_toggle)
+                                                ? DESK_VISIBILITY_INTERNAL
+                                                : DESK_VISIBILITY_PUBLIC,
+                                            status, &error) == 0)
     {
       g_autofree char *message = g_strdup_printf (_ ("Not sent: %s"), error->message);
       gtk_label_set_text (self->composer_status, message);
@@ -746,6 +746,95 @@ desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *p
 
   gtk_text_buffer_set_text (buffer, "", -1);
   desk_store_save_draft (self->store, self->ticket_id, "", DESK_VISIBILITY_PUBLIC, NULL);
+}
+
+static void
+desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  send_reply (DESK_WINDOW (widget), -1);
+}
+
+/* "Send and set pending" / "solved": param is the status's nick. */
+static void
+desk_window_send_and_set_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  g_autoptr (GEnumClass) statuses = g_type_class_ref (DESK_TYPE_TICKET_STATUS);
+  GEnumValue *status = g_enum_get_value_by_nick (statuses, g_variant_get_string (param, NULL));
+
+  if (status != NULL)
+    send_reply (DESK_WINDOW (widget), status->value);
+}
+
+static void
+request_change (DeskWindow *self, const char *member, const char *value, gint64 number)
+{
+  g_autoptr (JsonObject) changes = json_object_new ();
+
+  if (value != NULL)
+    json_object_set_string_member (changes, member, value);
+  else
+    json_object_set_int_member (changes, member, number);
+  ticket_change_requested_cb (self, changes);
+}
+
+static void
+desk_window_set_status_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (self->ticket_id != 0)
+    request_change (self, "status", g_variant_get_string (param, NULL), 0);
+}
+
+static void
+desk_window_assign_to_me_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow      *self = DESK_WINDOW (widget);
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->ticket_id != 0 && app != NULL && desk_application_get_user_id (app) != 0)
+    request_change (self, "assignee_id", NULL, desk_application_get_user_id (app));
+}
+
+/* Ctrl+R and Ctrl+Shift+R: the reply or a note, with the cursor in it. */
+static void
+desk_window_compose_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gboolean    note = g_str_equal (action_name, "ticket.note");
+
+  if (self->ticket_id == 0)
+    return;
+  if (!note && !gtk_widget_get_sensitive (GTK_WIDGET (self->reply_toggle)))
+    note = TRUE;
+  gtk_toggle_button_set_active (note ? self->note_toggle : self->reply_toggle, TRUE);
+  adw_leaflet_set_visible_child_name (self->leaflet, "conversation");
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+}
+
+/* Alt+Down and Alt+Up: the next or previous ticket of the view, opened. */
+static void
+desk_window_move_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  guint       n;
+  guint       selected;
+  guint       next;
+
+  if (self->inbox_selection == NULL ||
+      (n = g_list_model_get_n_items (G_LIST_MODEL (self->inbox_selection))) == 0)
+    return;
+
+  selected = gtk_single_selection_get_selected (self->inbox_selection);
+  if (selected == GTK_INVALID_LIST_POSITION)
+    next = 0;
+  else if (g_str_equal (action_name, "inbox.next"))
+    next = MIN (selected + 1, n - 1);
+  else
+    next = selected > 0 ? selected - 1 : 0;
+
+  gtk_single_selection_set_selected (self->inbox_selection, next);
+  gtk_widget_activate_action (GTK_WIDGET (self->inbox_list), "list.scroll-to-item", "u", next);
 }
 
 static void
@@ -1008,6 +1097,7 @@ desk_window_show_views_action (GtkWidget *widget, const char *action_name, GVari
   DeskWindow *self = DESK_WINDOW (widget);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  gtk_widget_grab_focus (GTK_WIDGET (self->views_list));
 }
 
 static void
@@ -1381,6 +1471,30 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
   gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
+  gtk_widget_class_install_action (widget_class, "ticket.send-and-set", "s",
+                                   desk_window_send_and_set_action);
+  gtk_widget_class_install_action (widget_class, "ticket.set-status", "s",
+                                   desk_window_set_status_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.set-status", "s", "pending");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.set-status", "s", "solved");
+  gtk_widget_class_install_action (widget_class, "ticket.assign-to-me", NULL,
+                                   desk_window_assign_to_me_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.assign-to-me", NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.reply", NULL, desk_window_compose_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "ticket.reply",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.note", NULL, desk_window_compose_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.note", NULL);
+  gtk_widget_class_install_action (widget_class, "inbox.next", NULL, desk_window_move_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "inbox.next",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "inbox.previous", NULL, desk_window_move_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "inbox.previous",
+                                       NULL);
   gtk_widget_class_install_action (widget_class, "win.canned-replies", NULL,
                                    desk_window_canned_replies_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,

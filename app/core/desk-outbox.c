@@ -131,6 +131,19 @@ gint64
 desk_outbox_send_message (
     DeskOutbox *self, gint64 ticket_id, const char *body, DeskVisibility visibility, GError **error)
 {
+  return desk_outbox_send_message_with_status (self, ticket_id, body, visibility, -1, error);
+}
+
+/* "Send and set solved": the status rides with the message (an addition
+ * to the API), so no second request can meet a changed version. */
+gint64
+desk_outbox_send_message_with_status (DeskOutbox    *self,
+                                      gint64         ticket_id,
+                                      const char    *body,
+                                      DeskVisibility visibility,
+                                      int            status,
+                                      GError       **error)
+{
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *path = NULL;
@@ -142,6 +155,8 @@ desk_outbox_send_message (
   json_builder_begin_object (builder);
   desk_json_add_string (builder, "body", body);
   desk_json_add_enum (builder, "visibility", DESK_TYPE_VISIBILITY, visibility);
+  if (status >= 0)
+    desk_json_add_enum (builder, "status", DESK_TYPE_TICKET_STATUS, status);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 

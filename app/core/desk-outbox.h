@@ -26,6 +26,12 @@ gint64      desk_outbox_send_message (DeskOutbox    *self,
                                       const char    *body,
                                       DeskVisibility visibility,
                                       GError       **error);
+gint64      desk_outbox_send_message_with_status (DeskOutbox    *self,
+                                                  gint64         ticket_id,
+                                                  const char    *body,
+                                                  DeskVisibility visibility,
+                                                  int            status,
+                                                  GError       **error);
 gint64      desk_outbox_update_ticket (
          DeskOutbox *self, gint64 ticket_id, gint64 version, JsonObject *changes, GError **error);
 gint64

@@ -694,6 +694,7 @@ _desk_server_post_message (DeskServer    *self,
                            const char    *body,
                            const char    *client_id,
                            GArray        *attachment_ids,
+                           int            set_status,
                            gboolean      *existed,
                            GError       **error)
 {
@@ -772,6 +773,17 @@ _desk_server_post_message (DeskServer    *self,
         }
     }
 
+  /* "Send and set solved": the status goes with the message, in one
+   * version, so it needs no If-Match of its own. */
+  if (set_status >= 0 && set_status != (int) ticket->status)
+    {
+      ticket->status = set_status;
+      if (set_status == DESK_TICKET_STATUS_SOLVED || set_status == DESK_TICKET_STATUS_CLOSED)
+        ticket->solved_at = now;
+      else
+        ticket->solved_at = 0;
+    }
+
   if (!_desk_server_save_ticket (self, ticket, error))
     {
       _desk_server_rollback (self);
@@ -799,6 +811,7 @@ handle_message_post (Request *request, gint64 ticket_id)
   g_autoptr (GArray) attachment_ids = NULL;
   JsonObject *object;
   int         visibility;
+  int         status = -1;
   gboolean    existed;
 
   if (!(ticket = load_visible_ticket (request, ticket_id)))
@@ -813,9 +826,17 @@ handle_message_post (Request *request, gint64 ticket_id)
       !desk_json_get_string (object, NULL, "client_id", DESK_JSON_OPTIONAL | DESK_JSON_NULLABLE,
                              &client_id, &error) ||
       !desk_json_get_ids (object, NULL, "attachment_ids", DESK_JSON_OPTIONAL, &attachment_ids,
-                          &error))
+                          &error) ||
+      !desk_json_get_enum (object, NULL, "status", DESK_TYPE_TICKET_STATUS, DESK_JSON_OPTIONAL,
+                           &status, &error))
     {
       bad_field (request->msg, error);
+      return;
+    }
+  if (status >= 0 && request->caller->role == DESK_ROLE_TRAINEE)
+    {
+      _desk_server_send_error (request->msg, 403, "forbidden",
+                               "Trainees may not change a ticket's status");
       return;
     }
 
@@ -840,7 +861,7 @@ handle_message_post (Request *request, gint64 ticket_id)
 
   message = _desk_server_post_message (request->server, ticket_id, DESK_AUTHOR_AGENT,
                                        request->caller->user_id, request->caller->name, visibility,
-                                       text, client_id, attachment_ids, &existed, &error);
+                                       text, client_id, attachment_ids, status, &existed, &error);
   if (message == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))

@@ -161,6 +161,7 @@ DeskMessageRecord *_desk_server_post_message (DeskServer    *self,
                                               const char    *body,
                                               const char    *client_id,
                                               GArray        *attachment_ids,
+                                              int            set_status,
                                               gboolean      *existed,
                                               GError       **error);
 DeskTicketRecord  *_desk_server_open_chat (DeskServer *self,

@@ -98,8 +98,9 @@ _desk_server_open_chat (DeskServer *self,
   if (*customer_token == NULL)
     return NULL;
 
-  message = _desk_server_post_message (self, ticket->id, DESK_AUTHOR_CUSTOMER, ticket->id, name,
-                                       DESK_VISIBILITY_PUBLIC, body, NULL, NULL, &existed, error);
+  message =
+      _desk_server_post_message (self, ticket->id, DESK_AUTHOR_CUSTOMER, ticket->id, name,
+                                 DESK_VISIBILITY_PUBLIC, body, NULL, NULL, -1, &existed, error);
   if (message == NULL)
     return NULL;
 
@@ -192,7 +193,7 @@ handle_customer_message (DeskServer        *self,
 
   message = _desk_server_post_message (
       self, customer->chat_id, DESK_AUTHOR_CUSTOMER, customer->chat_id, ticket->requester.name,
-      DESK_VISIBILITY_PUBLIC, body, client_id, NULL, &existed, &error);
+      DESK_VISIBILITY_PUBLIC, body, client_id, NULL, -1, &existed, &error);
   if (message == NULL)
     {
       _desk_server_send_error (msg, 500, "internal_error", "%s", error->message);

@@ -124,7 +124,7 @@ simulator_tick_cb (gpointer user_data)
       message = _desk_server_post_message (
           self, chat->ticket_id, DESK_AUTHOR_CUSTOMER, chat->ticket_id,
           visitors[chat->visitor].name, DESK_VISIBILITY_PUBLIC, visitors[chat->visitor].follow_up,
-          NULL, NULL, &existed, &error);
+          NULL, NULL, -1, &existed, &error);
       if (message == NULL)
         g_warning ("The simulated customer could not answer: %s", error->message);
     }
