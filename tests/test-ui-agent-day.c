@@ -17,6 +17,7 @@
 #include "desk-test-ui.h"
 #include "desk-ticket-controls.h"
 #include "desk-ticket.h"
+#include "desk-view-row.h"
 #include "desk-window.h"
 
 /* The app against the real reference server, driven as an agent would. */
@@ -283,6 +284,30 @@ first_row_mentions (DeskStore *store, DeskWindow *window, const char *word)
   return FALSE;
 }
 
+static GtkListBoxRow *
+find_view (GtkListBox *views, const char *view_id)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (views, i)); i++)
+    if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), view_id) == 0)
+      return row;
+  return NULL;
+}
+
+static gboolean
+all_rows_in_queue (DeskWindow *window, gint64 queue_id)
+{
+  for (guint i = 0; i < inbox_rows (window); i++)
+    {
+      g_autoptr (DeskTicket) ticket = row_ticket (window, i);
+
+      if (desk_ticket_get_record (ticket)->queue_id != queue_id)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 inbox_contains (DeskWindow *window, gint64 ticket_id)
 {
@@ -343,6 +368,21 @@ test_agent_day (void)
   WAIT_FOR (inbox_rows (window) > 0);
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-inbox.png");
+
+  /* Each queue has a view, and "Pending" one of its own. */
+  {
+    GtkListBox    *views = GTK_LIST_BOX (template_child (window, "views_list"));
+    GtkListBoxRow *queue_row = NULL;
+    GtkListBoxRow *row;
+
+    WAIT_FOR (label_shows (GTK_WIDGET (views), "Pending") &&
+              (queue_row = find_view (views, "queue-2")) != NULL);
+    g_signal_emit_by_name (views, "row-activated", queue_row);
+    WAIT_FOR (inbox_rows (window) > 0 && all_rows_in_queue (window, 2));
+    row = find_view (views, "all-open");
+    g_signal_emit_by_name (views, "row-activated", row);
+    WAIT_FOR (!all_rows_in_queue (window, 2));
+  }
 
   /* Ctrl+F narrows the view to tickets with the words, in subjects,
    * customers and messages, in Chinese too; nothing found says so. */

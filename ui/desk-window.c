@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "desk-canned-panel.h"
@@ -148,6 +150,13 @@ view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, De
       filter->kind = DESK_TICKET_KIND_CHAT;
       *sort = DESK_INBOX_SORT_LONGEST_WAITING;
     }
+  else if (g_strcmp0 (view_id, "pending") == 0)
+    {
+      filter->status_mask = 1u << DESK_TICKET_STATUS_PENDING;
+      *sort = DESK_INBOX_SORT_LONGEST_WAITING;
+    }
+  else if (g_str_has_prefix (view_id ? view_id : "", "queue-"))
+    filter->queue_id = g_ascii_strtoll (view_id + strlen ("queue-"), NULL, 10);
   else if (g_strcmp0 (view_id, "solved") == 0)
     {
       filter->status_mask = 1u << DESK_TICKET_STATUS_SOLVED | 1u << DESK_TICKET_STATUS_CLOSED;
@@ -985,6 +994,41 @@ update_connection (DeskWindow *self)
   gtk_revealer_set_reveal_child (self->connection_revealer, text != NULL);
 }
 
+/* One view a queue, between "Live Chats" and "Pending", once the server
+ * has listed the queues. */
+static void
+add_queue_views (DeskWindow *self, GPtrArray *queues)
+{
+  GtkListBoxRow *row;
+  int            position = -1;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    {
+      const char *view_id = desk_view_row_get_view_id (DESK_VIEW_ROW (row));
+
+      if (g_str_has_prefix (view_id, "queue-"))
+        return; /* already there */
+      if (g_str_equal (view_id, "pending"))
+        position = i;
+    }
+
+  for (guint i = 0; queues != NULL && i < queues->len; i++)
+    {
+      DeskQueueRecord *queue = g_ptr_array_index (queues, i);
+      g_autofree char *view_id = g_strdup_printf ("queue-%" G_GINT64_FORMAT, queue->id);
+
+      gtk_list_box_insert (self->views_list,
+                           g_object_new (DESK_TYPE_VIEW_ROW, "view-id", view_id, "title",
+                                         queue->name, "icon-name", "folder-symbolic", NULL),
+                           position < 0 ? -1 : position + (int) i);
+    }
+  if (queues != NULL && queues->len > 0)
+    {
+      desk_window_restore_last_view (self);
+      queue_update_counts (self);
+    }
+}
+
 /* The server said who is signed in: "My Queue" and the composer depend on it. */
 static void
 desk_window_signed_in_cb (DeskWindow *self)
@@ -1008,6 +1052,7 @@ desk_window_signed_in_cb (DeskWindow *self)
       desk_canned_panel_set_agent (self->canned_panel, desk_application_get_user_id (app),
                                    desk_application_get_user_name (app),
                                    role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN);
+      add_queue_views (self, desk_application_get_queues (app));
       desk_ticket_controls_set_directory (self->ticket_controls, desk_application_get_agents (app),
                                           desk_application_get_queues (app),
                                           desk_application_get_user_id (app), role);
