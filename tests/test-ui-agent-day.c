@@ -400,6 +400,30 @@ test_agent_day (void)
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "qwxzv");
     WAIT_FOR (inbox_rows (window) == 0);
     g_assert_true (label_shows (template_child (window, "inbox_empty"), "No Tickets Match"));
+    /* A search kept as a view of its own, in the sidebar, then deleted. */
+    {
+      GtkListBox      *views = GTK_LIST_BOX (template_child (window, "views_list"));
+      GtkListBoxRow   *saved_row = NULL;
+      g_autofree char *saved_id = NULL;
+      guint            swift_rows;
+
+      gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "SWIFT");
+      WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
+      swift_rows = inbox_rows (window);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.save-view", "s", "Wire transfers");
+      WAIT_FOR (label_shows (GTK_WIDGET (views), "Wire transfers"));
+      saved_row = gtk_list_box_get_selected_row (views);
+      g_assert_nonnull (saved_row);
+      saved_id = g_strdup (desk_view_row_get_view_id (DESK_VIEW_ROW (saved_row)));
+      g_assert_true (g_str_has_prefix (saved_id, "saved-"));
+      g_assert_cmpstr (
+          gtk_editable_get_text (GTK_EDITABLE (template_child (window, "search_entry"))), ==, "");
+      WAIT_FOR (inbox_rows (window) == swift_rows);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-view", "s", saved_id);
+      g_assert_false (label_shows (GTK_WIDGET (views), "Wire transfers"));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+    }
+
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "");
     WAIT_FOR (inbox_rows (window) == all_rows);
 

@@ -131,7 +131,72 @@ desk_window_set_side_panel_visible (DeskWindow *self, gboolean side_panel_visibl
 #define OPEN_STATUSES                                                                              \
   (1u << DESK_TICKET_STATUS_NEW | 1u << DESK_TICKET_STATUS_OPEN | 1u << DESK_TICKET_STATUS_PENDING)
 
+static const char *sort_names[] = {
+  [DESK_INBOX_SORT_SLA] = "sla",
+  [DESK_INBOX_SORT_PRIORITY] = "priority",
+  [DESK_INBOX_SORT_NEWEST] = "newest",
+  [DESK_INBOX_SORT_LONGEST_WAITING] = "longest-waiting",
+};
+
+/* A saved view: the view it narrows, its words and its sort. The strings
+ * belong to @settings' value, kept in @saved. */
+static gboolean
+lookup_saved_view (GSettings   *settings,
+                   const char  *view_id,
+                   GVariant   **saved,
+                   const char **base,
+                   const char **search,
+                   const char **sort)
+{
+  g_autoptr (GVariant) views = g_settings_get_value (settings, "saved-views");
+
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *id;
+
+      g_variant_get (view, "(&s&s&s&s&s)", &id, NULL, base, search, sort);
+      if (g_strcmp0 (id, view_id) == 0)
+        {
+          *saved = g_steal_pointer (&view);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The built-in views of the sidebar, as filters and sorts of the inbox. */
+static void
+view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, DeskInboxSort *sort);
+
+/* A saved view is its base view narrowed by its words, in its sort. The
+ * search text lives as long as @saved. */
+static void
+saved_view_to_filter (GSettings       *settings,
+                      const char      *view_id,
+                      gint64           user_id,
+                      GVariant       **saved,
+                      DeskInboxFilter *filter,
+                      DeskInboxSort   *sort)
+{
+  const char *base = NULL;
+  const char *search = NULL;
+  const char *sort_name = NULL;
+
+  if (!lookup_saved_view (settings, view_id, saved, &base, &search, &sort_name))
+    {
+      view_to_filter ("all-open", user_id, filter, sort);
+      return;
+    }
+
+  view_to_filter (base, user_id, filter, sort);
+  if (search != NULL && *search != '\0')
+    filter->search = search;
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
+    if (g_strcmp0 (sort_name, sort_names[i]) == 0)
+      *sort = i;
+}
+
 static void
 view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, DeskInboxSort *sort)
 {
@@ -164,12 +229,211 @@ view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, De
     }
 }
 
-static const char *sort_names[] = {
-  [DESK_INBOX_SORT_SLA] = "sla",
-  [DESK_INBOX_SORT_PRIORITY] = "priority",
-  [DESK_INBOX_SORT_NEWEST] = "newest",
-  [DESK_INBOX_SORT_LONGEST_WAITING] = "longest-waiting",
-};
+static const char *desk_window_get_sort (DeskWindow *self);
+static void        desk_window_select_view (DeskWindow *self, DeskViewRow *row);
+static void        desk_window_restore_last_view (DeskWindow *self);
+static void        queue_update_counts (DeskWindow *self);
+
+static void
+any_view_to_filter (DeskWindow      *self,
+                    const char      *view_id,
+                    gint64           user_id,
+                    GVariant       **saved,
+                    DeskInboxFilter *filter,
+                    DeskInboxSort   *sort)
+{
+  if (g_str_has_prefix (view_id ? view_id : "", "saved-"))
+    saved_view_to_filter (self->settings, view_id, user_id, saved, filter, sort);
+  else
+    view_to_filter (view_id, user_id, filter, sort);
+}
+
+/* The agent's saved views, after the built-in ones. */
+static void
+load_saved_views (DeskWindow *self)
+{
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i));)
+    if (g_str_has_prefix (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), "saved-"))
+      gtk_list_box_remove (self->views_list, GTK_WIDGET (row));
+    else
+      i++;
+
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      const char *id;
+      const char *name;
+
+      g_variant_get_child (views, i, "(&s&s&s&s&s)", &id, &name, NULL, NULL, NULL);
+      gtk_list_box_append (self->views_list,
+                           g_object_new (DESK_TYPE_VIEW_ROW, "view-id", id, "title", name,
+                                         "icon-name", "starred-symbolic", NULL));
+    }
+}
+
+/* Keeps the current view, narrowed by the search and in the sort shown,
+ * under @name; a view of that name is replaced. */
+static void
+desk_window_save_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  g_autofree char *name = g_strstrip (g_strdup (g_variant_get_string (param, NULL)));
+  g_autofree char *id = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *search = NULL;
+  GVariantBuilder  builder;
+  GtkListBoxRow   *row;
+
+  if (*name == '\0' || self->view_id == NULL)
+    return;
+
+  /* Saving a saved view keeps what it narrows. */
+  if (g_str_has_prefix (self->view_id, "saved-"))
+    {
+      g_autoptr (GVariant) saved = NULL;
+      const char *saved_base = NULL;
+      const char *saved_search = NULL;
+      const char *saved_sort = NULL;
+
+      if (lookup_saved_view (self->settings, self->view_id, &saved, &saved_base, &saved_search,
+                             &saved_sort))
+        base = g_strdup (saved_base);
+    }
+  if (base == NULL)
+    base = g_strdup (self->view_id);
+  search = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  id = g_strdup_printf ("saved-%" G_GINT64_FORMAT, g_get_real_time ());
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *view_name;
+
+      g_variant_get (view, "(&s&s&s&s&s)", NULL, &view_name, NULL, NULL, NULL);
+      if (g_strcmp0 (view_name, name) != 0)
+        g_variant_builder_add_value (&builder, view);
+    }
+  g_variant_builder_add (&builder, "(sssss)", id, name, base, search, desk_window_get_sort (self));
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+
+  load_saved_views (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    if (g_str_equal (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), id))
+      {
+        gtk_list_box_select_row (self->views_list, row);
+        desk_window_select_view (self, DESK_VIEW_ROW (row));
+      }
+  queue_update_counts (self);
+}
+
+static void
+desk_window_delete_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  const char     *id = g_variant_get_string (param, NULL);
+  GVariantBuilder builder;
+  gboolean        was_shown = g_strcmp0 (self->view_id, id) == 0;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *view_id;
+
+      g_variant_get (view, "(&s&s&s&s&s)", &view_id, NULL, NULL, NULL, NULL);
+      if (g_strcmp0 (view_id, id) != 0)
+        g_variant_builder_add_value (&builder, view);
+    }
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+  load_saved_views (self);
+  if (was_shown)
+    {
+      g_settings_set_string (self->settings, "last-view", "all-open");
+      desk_window_restore_last_view (self);
+    }
+}
+
+static void
+save_view_response_cb (AdwMessageDialog *dialog, const char *response, DeskWindow *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "save") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.save-view", "s",
+                                gtk_editable_get_text (entry));
+}
+
+static void
+save_view_entry_activated_cb (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+/* "Save as View…" in the search bar: a name, then win.save-view. */
+static void
+desk_window_ask_save_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (widget), _ ("Save as View"),
+                                              _ ("The view shows these tickets in the sidebar, "
+                                                 "up to date, until you delete it."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Name of the view"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "save",
+                                    _ ("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (save_view_response_cb), widget, 0);
+  g_signal_connect (entry, "activate", G_CALLBACK (save_view_entry_activated_cb), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* A saved view's row offers to delete it (right click or Shift+F10). */
+static void
+delete_view_response_cb (AdwMessageDialog *dialog, const char *response, DeskWindow *self)
+{
+  if (g_strcmp0 (response, "delete") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.delete-view", "s",
+                                g_object_get_data (G_OBJECT (dialog), "view-id"));
+}
+
+static void
+views_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, DeskWindow *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_y (self->views_list, (int) y);
+  const char    *id;
+  GtkWidget     *dialog;
+
+  if (row == NULL ||
+      !g_str_has_prefix ((id = desk_view_row_get_view_id (DESK_VIEW_ROW (row))), "saved-"))
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
+                                     desk_view_row_get_title (DESK_VIEW_ROW (row)));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _ ("The saved view goes; its tickets stay where they are."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
+                                    _ ("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "view-id", g_strdup (id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_view_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 /* Counts follow the cache, at most twice a second while a sync streams in. */
 static gboolean
@@ -189,8 +453,10 @@ update_counts_cb (gpointer user_data)
       DeskInboxFilter filter;
       DeskInboxSort   sort;
 
-      view_to_filter (desk_view_row_get_view_id (view), desk_application_get_user_id (app), &filter,
-                      &sort);
+      g_autoptr (GVariant) saved = NULL;
+
+      any_view_to_filter (self, desk_view_row_get_view_id (view),
+                          desk_application_get_user_id (app), &saved, &filter, &sort);
       /* Solved grows forever: a count there says nothing. */
       desk_view_row_set_count (view, g_str_equal (desk_view_row_get_view_id (view), "solved")
                                          ? -1
@@ -244,13 +510,15 @@ static void
 apply_view (DeskWindow *self)
 {
   DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  DeskInboxFilter  filter;
-  DeskInboxSort    sort;
+  g_autoptr (GVariant) saved = NULL;
+  DeskInboxFilter filter;
+  DeskInboxSort   sort;
 
   if (self->inbox_model == NULL || app == NULL)
     return;
 
-  view_to_filter (self->view_id, desk_application_get_user_id (app), &filter, &sort);
+  any_view_to_filter (self, self->view_id, desk_application_get_user_id (app), &saved, &filter,
+                      &sort);
   if (is_searching (self))
     filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   for (guint i = 0; self->sort != NULL && i < G_N_ELEMENTS (sort_names); i++)
@@ -302,12 +570,13 @@ desk_window_set_sort (DeskWindow *self, const char *sort)
 static const char *
 desk_window_get_sort (DeskWindow *self)
 {
+  g_autoptr (GVariant) saved = NULL;
   DeskInboxFilter filter;
   DeskInboxSort   sort;
 
   if (self->sort != NULL)
     return self->sort;
-  view_to_filter (self->view_id, 0, &filter, &sort);
+  any_view_to_filter (self, self->view_id, 0, &saved, &filter, &sort);
   return sort_names[sort];
 }
 
@@ -1507,6 +1776,12 @@ desk_window_class_init (DeskWindowClass *klass)
                                        "ticket.send", NULL);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, desk_window_search_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, desk_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "win.save-view", "s",
+                                   desk_window_save_view_action);
+  gtk_widget_class_install_action (widget_class, "win.ask-save-view", NULL,
+                                   desk_window_ask_save_view_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-view", "s",
+                                   desk_window_delete_view_action);
   gtk_widget_class_install_action (widget_class, "win.show-sign-in", NULL,
                                    desk_window_show_sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.show-welcome", NULL,
@@ -1607,7 +1882,16 @@ desk_window_init (DeskWindow *self)
 
   gtk_stack_set_visible_child_name (self->conversation_stack, "empty");
   gtk_stack_set_visible_child_name (self->inbox_stack, "empty");
+  load_saved_views (self);
   desk_window_restore_last_view (self);
+
+  {
+    GtkGesture *press = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (press), GDK_BUTTON_SECONDARY);
+    g_signal_connect (press, "pressed", G_CALLBACK (views_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->views_list), GTK_EVENT_CONTROLLER (press));
+  }
 
   g_signal_connect (self, "notify::application", G_CALLBACK (desk_window_application_cb), NULL);
 }
