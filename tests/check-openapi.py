@@ -431,6 +431,19 @@ def exercise(c, lead, agent, trainee):
                         body={"name": "Bo", "email": "bo@example.com", "locale": "zh-CN",
                               "subject": "充值", "body": "你好"}) or {}
     c.call("POST", "/api/v1/public/chats", 400, body={"name": "x"})
+
+    # Ana writes again in a second chat: the two are merged.
+    second_chat = c.call("POST", "/api/v1/public/chats", 201,
+                         body={"name": "Ana", "email": "ana@example.com", "locale": "en",
+                               "subject": "Help again", "body": "Me again"}) or {}
+    M = "/api/v1/tickets/{id}/merge"
+    merge_path = f"/api/v1/tickets/{second_chat.get('chat_id', 0)}/merge"
+    c.call("POST", M, 403, path=merge_path, token=trainee, body={"into": chat.get("chat_id", 0)})
+    c.call("POST", M, 400, path=merge_path, token=lead, body={"into": other_chat.get("chat_id", 0)})
+    c.call("POST", M, 400, path=merge_path, token=lead,
+           body={"into": second_chat.get("chat_id", 0)})
+    c.call("POST", M, 200, path=merge_path, token=lead, body={"into": chat.get("chat_id", 0)})
+    c.call("POST", M, 200, path=merge_path, token=lead, body={"into": chat.get("chat_id", 0)})
     chat_path = f"/api/v1/public/chats/{chat.get('chat_id', 0)}"
     customer = chat.get("customer_token", "none")
     c.call("POST", "/api/v1/public/chats/{id}/messages", 201, path=f"{chat_path}/messages",

@@ -2192,6 +2192,64 @@ sleep_on_loop (guint seconds)
   g_main_loop_run (loop);
 }
 
+static gint64
+open_public_chat (Fixture *fx, const char *email, const char *subject)
+{
+  g_autofree char *body = g_strdup_printf (
+      "{\"name\": \"Ana\", \"email\": \"%s\", \"locale\": \"en\", \"subject\": \"%s\","
+      " \"body\": \"%s, first words\"}",
+      email, subject, subject);
+  g_autoptr (JsonNode) chat = call (fx, -1, "POST", "/api/v1/public/chats", body, 201);
+
+  return json_object_get_int_member (json_node_get_object (chat), "chat_id");
+}
+
+/* Two chats of one customer become one: the messages move, the first is
+ * closed with a note, a repeat changes nothing, and the messages feed
+ * hands the moved messages out again under their new ticket. */
+static void
+test_merge (Fixture *fx, gconstpointer data)
+{
+  gint64           first = open_public_chat (fx, "ana.merge@example.com", "Deposit");
+  gint64           second = open_public_chat (fx, "ana.merge@example.com", "Deposit again");
+  gint64           other = open_public_chat (fx, "bo.merge@example.com", "Other");
+  g_autofree char *merge = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/merge", second);
+  g_autofree char *into = g_strdup_printf ("{\"into\": %" G_GINT64_FORMAT "}", first);
+  g_autofree char *into_other = g_strdup_printf ("{\"into\": %" G_GINT64_FORMAT "}", other);
+  g_autofree char *first_messages =
+      g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", first);
+  g_autofree char *second_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, second);
+  g_autoptr (JsonNode) merged = NULL;
+  g_autoptr (JsonNode) again = NULL;
+  g_autoptr (JsonNode) thread = NULL;
+  g_autoptr (JsonNode) closed = NULL;
+  JsonArray *messages;
+  gboolean   moved = FALSE;
+
+  g_clear_pointer (&merged, json_node_unref);
+  merged = call (fx, LEAD, "POST", merge, into_other, 400);
+  g_clear_pointer (&merged, json_node_unref);
+  merged = call (fx, TRAINEE, "POST", merge, into, 403);
+  g_clear_pointer (&merged, json_node_unref);
+  merged = call (fx, LEAD, "POST", merge, into, 200);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (merged), "id"), ==, first);
+  again = call (fx, LEAD, "POST", merge, into, 200);
+
+  thread = call (fx, LEAD, "GET", first_messages, NULL, 200);
+  messages = json_object_get_array_member (json_node_get_object (thread), "items");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    moved |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (messages, i),
+                                                       "body"),
+                        "Deposit again, first words") == 0;
+  g_assert_true (moved);
+  /* Two customer messages and the system note; the repeat added nothing. */
+  g_assert_cmpuint (json_array_get_length (messages), ==, 3);
+
+  closed = call (fx, LEAD, "GET", second_path, NULL, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (closed), "status"), ==,
+                   "closed");
+}
+
 /* --simulate: customers open chats and answer the agents' replies. */
 static void
 test_simulator (Fixture *fx, gconstpointer data)
@@ -2273,6 +2331,7 @@ main (int argc, char *argv[])
   add_test ("/Desk/Server/viewing", test_viewing);
   add_test ("/Desk/Server/import-names-bad-record", test_import_names_bad_record);
   add_test ("/Desk/Server/simulator", test_simulator);
+  add_test ("/Desk/Server/merge", test_merge);
 
   return g_test_run ();
 }

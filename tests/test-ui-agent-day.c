@@ -574,6 +574,39 @@ test_agent_day (void)
     }
   }
 
+  /* Mallory writes again in a new chat: the agent merges it into the
+   * first one, which gets its messages; the new one is closed. */
+  {
+    g_autoptr (JsonNode) second = NULL;
+    g_autofree char *second_path = NULL;
+    GtkWidget       *merge_list;
+    GtkListBoxRow   *row;
+    gint64           second_id;
+    guint            second_status;
+
+    second = desk_test_request_json (
+        server, "POST", "/api/v1/public/chats", NULL,
+        "{\"name\": \"Mallory <i>\", \"email\": \"m@example.com\", \"locale\": \"en\","
+        " \"subject\": \"Me again\", \"body\": \"Forgot to say: it was USDT.\"}",
+        &second_status);
+    g_assert_cmpuint (second_status, ==, 201);
+    second_id = json_object_get_int_member (json_node_get_object (second), "chat_id");
+    WAIT_FOR (in_cache (app->store, second_id));
+    desk_window_open_ticket (window, second_id);
+    merge_list = GTK_WIDGET (gtk_widget_get_template_child (
+        template_child (window, "ticket_controls"), DESK_TYPE_TICKET_CONTROLS, "merge_list"));
+    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (merge_list), 0);
+    g_assert_nonnull (row);
+    g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (row), "ticket-id"), ==, chat_id);
+    g_signal_emit_by_name (merge_list, "row-activated", row);
+    WAIT_FOR (server_has_message (chat_id, "Forgot to say: it was USDT."));
+    second_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, second_id);
+    WAIT_FOR (server_ticket_string (second_path, "status", "closed"));
+    /* The cache follows: the message is now in the first chat's thread. */
+    desk_window_open_ticket (window, chat_id);
+    WAIT_FOR (label_shows (template_child (window, "thread_list"), "Forgot to say: it was USDT."));
+  }
+
   /* From the keyboard: Alt+Down opens the next ticket of the view,
    * Ctrl+R goes to the reply, and "send and set solved" answers and
    * closes it in one go. */

@@ -25,6 +25,8 @@ struct _DeskTicketControls
   GtkDropDown *assignee_dropdown;
   GtkDropDown *queue_dropdown;
   GtkButton   *claim_button;
+  GtkWidget   *merge_button;
+  GtkListBox  *merge_list;
   GtkEntry    *tags_entry;
 
   /* Owned */
@@ -42,6 +44,7 @@ G_DEFINE_FINAL_TYPE (DeskTicketControls, desk_ticket_controls, GTK_TYPE_WIDGET)
 enum
 {
   CHANGE_REQUESTED,
+  MERGE_REQUESTED,
   N_SIGNALS
 };
 
@@ -164,6 +167,52 @@ tags_activated_cb (DeskTicketControls *self)
     }
   json_object_set_array_member (changes, "tags", tags);
   request (self, changes);
+}
+
+static void
+merge_row_activated_cb (DeskTicketControls *self, GtkListBoxRow *row)
+{
+  gint64 *into = g_object_get_data (G_OBJECT (row), "ticket-id");
+
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->merge_button));
+  if (into != NULL && self->ticket != NULL && self->role != DESK_ROLE_TRAINEE)
+    g_signal_emit (self, signals[MERGE_REQUESTED], 0, *into);
+}
+
+/* The customer's other tickets, offered to merge into. */
+void
+desk_ticket_controls_set_merge_candidates (DeskTicketControls *self, GPtrArray *tickets)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (DESK_IS_TICKET_CONTROLS (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->merge_list))) != NULL)
+    gtk_list_box_remove (self->merge_list, child);
+
+  for (guint i = 0; tickets != NULL && i < tickets->len; i++)
+    {
+      DeskTicketRecord *ticket = g_ptr_array_index (tickets, i);
+      g_autofree char  *text =
+          g_strdup_printf ("#%" G_GINT64_FORMAT " · %s", ticket->id, ticket->subject);
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data_full (G_OBJECT (row), "ticket-id",
+                              g_memdup2 (&ticket->id, sizeof ticket->id), g_free);
+      gtk_list_box_append (self->merge_list, row);
+    }
+
+  gtk_widget_set_visible (self->merge_button,
+                          tickets != NULL && tickets->len > 0 && self->role != DESK_ROLE_TRAINEE);
 }
 
 static guint
@@ -314,6 +363,11 @@ desk_ticket_controls_class_init (DeskTicketControlsClass *klass)
       g_signal_new ("change-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, JSON_TYPE_OBJECT);
 
+  /* The ticket to merge the shown one into. */
+  signals[MERGE_REQUESTED] =
+      g_signal_new ("merge-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/desk-ticket-controls.ui");
@@ -323,6 +377,9 @@ desk_ticket_controls_class_init (DeskTicketControlsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskTicketControls, queue_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketControls, claim_button);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketControls, tags_entry);
+  gtk_widget_class_bind_template_child (widget_class, DeskTicketControls, merge_button);
+  gtk_widget_class_bind_template_child (widget_class, DeskTicketControls, merge_list);
+  gtk_widget_class_bind_template_callback (widget_class, merge_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, status_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, priority_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, assignee_changed_cb);

@@ -23,6 +23,7 @@ G_DECLARE_FINAL_TYPE (DeskTicketControls, desk_ticket_controls, DESK, TICKET_CON
  * PATCH; the controls show the ticket as the cache has it until the
  * server's answer lands there. */
 void desk_ticket_controls_set_ticket (DeskTicketControls *self, const DeskTicketRecord *ticket);
+void desk_ticket_controls_set_merge_candidates (DeskTicketControls *self, GPtrArray *tickets);
 void desk_ticket_controls_set_directory (
     DeskTicketControls *self, GPtrArray *agents, GPtrArray *queues, gint64 user_id, DeskRole role);
 

@@ -657,6 +657,17 @@ load_thread (DeskWindow *self)
 }
 
 static void
+update_merge_candidates (DeskWindow *self, const DeskTicketRecord *record)
+{
+  g_autoptr (GPtrArray) others = NULL;
+
+  if (record != NULL && self->store != NULL)
+    others =
+        desk_store_find_tickets_of_requester (self->store, record->requester.id, record->id, 10);
+  desk_ticket_controls_set_merge_candidates (self->ticket_controls, others);
+}
+
+static void
 open_ticket (DeskWindow *self, DeskTicket *ticket)
 {
   const DeskTicketRecord *record = desk_ticket_get_record (ticket);
@@ -678,6 +689,7 @@ open_ticket (DeskWindow *self, DeskTicket *ticket)
   gtk_label_set_text (self->composer_status, "");
 
   desk_ticket_controls_set_ticket (self->ticket_controls, record);
+  update_merge_candidates (self, record);
   desk_knowledge_panel_set_ticket (self->knowledge_panel, record);
   gtk_widget_set_visible (GTK_WIDGET (self->typing_label), FALSE);
   desk_canned_panel_set_ticket (self->canned_panel, record);
@@ -738,9 +750,31 @@ tickets_changed_cb (DeskWindow *self, GArray *ids)
         g_autoptr (DeskTicketRecord) record = desk_store_load_ticket (self->store, self->ticket_id);
 
         desk_ticket_controls_set_ticket (self->ticket_controls, record);
+        update_merge_candidates (self, record);
         load_thread (self);
         break;
       }
+}
+
+static void
+ticket_merge_requested_cb (DeskWindow *self, gint64 into)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (self->ticket_id == 0 || self->outbox == NULL)
+    return;
+
+  if (desk_outbox_merge_tickets (self->outbox, self->ticket_id, into, &error) == 0)
+    message = g_strdup_printf (_ ("Not merged: %s"), error->message);
+  else
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, into);
+
+      /* Translators: %s is a ticket number */
+      message = g_strdup_printf (_ ("Merging into #%s…"), number);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 /* Status, priority, assignee, queue and tags go through the outbox with
@@ -1749,6 +1783,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_label);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, ticket_change_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_merge_requested_cb);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_empty);
   gtk_widget_class_bind_template_callback (widget_class, inbox_search_changed_cb);

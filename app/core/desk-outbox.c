@@ -180,6 +180,28 @@ desk_outbox_update_ticket (
   return add_request (self, "ticket", ticket_id, 0, "PATCH", path, if_match, node, error);
 }
 
+/* Merging is safe to repeat: the server answers a merge already done as
+ * the first time. Its answer, the ticket merged into, goes to the cache;
+ * the closed ticket and the moved messages come with the next sync. */
+gint64
+desk_outbox_merge_tickets (DeskOutbox *self, gint64 ticket_id, gint64 into_id, GError **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (DESK_IS_OUTBOX (self), 0);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "into");
+  json_builder_add_int_value (builder, into_id);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/merge", ticket_id);
+  return add_request (self, "ticket", ticket_id, 0, "POST", path, NULL, node, error);
+}
+
 gint64
 desk_outbox_submit_quiz (DeskOutbox *self, gint64 quiz_id, JsonObject *answers, GError **error)
 {

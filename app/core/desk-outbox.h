@@ -35,6 +35,8 @@ gint64      desk_outbox_send_message_with_status (DeskOutbox    *self,
 gint64      desk_outbox_update_ticket (
          DeskOutbox *self, gint64 ticket_id, gint64 version, JsonObject *changes, GError **error);
 gint64
+desk_outbox_merge_tickets (DeskOutbox *self, gint64 ticket_id, gint64 into_id, GError **error);
+gint64
 desk_outbox_submit_quiz (DeskOutbox *self, gint64 quiz_id, JsonObject *answers, GError **error);
 
 /* Canned replies: of @fields, title, shortcut, body, category and locale

@@ -1232,6 +1232,50 @@ desk_store_list_canned_categories (DeskStore *self)
                               " ORDER BY category");
 }
 
+/* The customer's other tickets, open ones first, newest first: what a
+ * ticket can be merged into. */
+GPtrArray *
+desk_store_find_tickets_of_requester (DeskStore *self,
+                                      gint64     requester_id,
+                                      gint64     except_id,
+                                      guint      limit)
+{
+  g_autoptr (GPtrArray) tickets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), NULL);
+
+  if (requester_id == 0)
+    return g_steal_pointer (&tickets);
+
+  stmt = prepare (self, "SELECT id FROM tickets WHERE requester_id = ?1 AND id != ?2"
+                        " AND status != ?3 ORDER BY status >= ?4, created_at DESC LIMIT ?5");
+  sqlite3_bind_int64 (stmt, 1, requester_id);
+  sqlite3_bind_int64 (stmt, 2, except_id);
+  sqlite3_bind_int (stmt, 3, DESK_TICKET_STATUS_CLOSED);
+  sqlite3_bind_int (stmt, 4, DESK_TICKET_STATUS_SOLVED);
+  sqlite3_bind_int (stmt, 5, limit > 0 ? (int) limit : -1);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      DeskTicketRecord *ticket = desk_store_load_ticket (self, g_array_index (ids, gint64, i));
+
+      if (ticket != NULL)
+        g_ptr_array_add (tickets, ticket);
+    }
+
+  return g_steal_pointer (&tickets);
+}
+
 char *
 desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id)
 {

@@ -567,6 +567,120 @@ handle_ticket_delete (Request *request, gint64 ticket_id)
   soup_server_message_set_status (request->msg, 204, NULL);
 }
 
+/* Merging: two tickets of one customer become one. The messages of the
+ * first move to the second (the "into" ticket), which keeps its id; the
+ * first is closed with a note where it went. A repeat of a merge already
+ * done answers as the first time. */
+static void
+handle_ticket_merge (Request *request, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) source = NULL;
+  g_autoptr (DeskTicketRecord) target = NULL;
+  g_autoptr (DeskMessageRecord) note = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *text = NULL;
+  gint64           into = 0;
+  gint64           moved;
+  gboolean         existed;
+  gint64           now = g_get_real_time ();
+
+  if (request->caller->role == DESK_ROLE_TRAINEE)
+    {
+      _desk_server_send_error (request->msg, 403, "forbidden", "Trainees may not merge tickets");
+      return;
+    }
+  if (!(source = load_visible_ticket (request, ticket_id)))
+    return;
+  if (!(body = read_body (request->msg)))
+    return;
+  if (!desk_json_get_int (json_node_get_object (body), NULL, "into", DESK_JSON_REQUIRED, &into,
+                          &error))
+    {
+      bad_field (request->msg, error);
+      return;
+    }
+  if (into == ticket_id)
+    {
+      _desk_server_send_error (request->msg, 400, "bad_request",
+                               "into: a ticket cannot be merged into itself");
+      return;
+    }
+  if (!(target = load_visible_ticket (request, into)))
+    return;
+
+  marker = g_strdup_printf ("merged-into-%" G_GINT64_FORMAT, into);
+  if (source->tags != NULL && g_strv_contains ((const char *const *) source->tags, marker))
+    {
+      send_ticket (request, 200, target);
+      return;
+    }
+  if (source->requester.id != target->requester.id)
+    {
+      _desk_server_send_error (request->msg, 400, "bad_request",
+                               "into: only tickets of the same customer can be merged");
+      return;
+    }
+
+  _desk_server_begin (request->server);
+  moved = _desk_server_move_messages (request->server, source->id, target->id, &error);
+  if (moved < 0)
+    {
+      _desk_server_rollback (request->server);
+      _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
+      return;
+    }
+
+  {
+    g_autoptr (GStrvBuilder) tags = g_strv_builder_new ();
+
+    if (source->tags != NULL)
+      g_strv_builder_addv (tags, (const char **) source->tags);
+    g_strv_builder_add (tags, marker);
+    g_strfreev (source->tags);
+    source->tags = g_strv_builder_end (tags);
+  }
+  source->status = DESK_TICKET_STATUS_CLOSED;
+  source->solved_at = now;
+  source->message_count = 0;
+  source->version++;
+  source->updated_at = now;
+  target->message_count += moved;
+  target->last_message_at = MAX (target->last_message_at, source->last_message_at);
+  target->version++;
+  target->updated_at = now;
+  if (!_desk_server_save_ticket (request->server, source, &error) ||
+      !_desk_server_save_ticket (request->server, target, &error))
+    {
+      _desk_server_rollback (request->server);
+      _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
+      return;
+    }
+  _desk_server_commit (request->server);
+
+  /* Where it went, for whoever opens the old ticket from a link. */
+  text = g_strdup_printf ("Merged into ticket #%" G_GINT64_FORMAT " by %s.", into,
+                          request->caller->name);
+  note =
+      _desk_server_post_message (request->server, source->id, DESK_AUTHOR_SYSTEM, 0, "Agent Desk",
+                                 DESK_VISIBILITY_INTERNAL, text, NULL, NULL, -1, &existed, &error);
+  g_clear_pointer (&note, desk_message_record_free);
+  g_clear_pointer (&text, g_free);
+  g_clear_error (&error);
+  text = g_strdup_printf ("Ticket #%" G_GINT64_FORMAT " was merged into this one by %s.",
+                          source->id, request->caller->name);
+  note =
+      _desk_server_post_message (request->server, target->id, DESK_AUTHOR_SYSTEM, 0, "Agent Desk",
+                                 DESK_VISIBILITY_INTERNAL, text, NULL, NULL, -1, &existed, &error);
+
+  _desk_server_emit (request->server, "ticket.updated", source->id, source->id, source->queue_id,
+                     source->version, NULL);
+  g_clear_pointer (&target, desk_ticket_record_free);
+  target = _desk_server_load_ticket (request->server, into, NULL);
+  send_ticket (request, 200, target);
+}
+
 /* Messages */
 
 static void
@@ -1610,6 +1724,8 @@ _desk_server_api_handle (DeskServer        *self,
                : method_not_allowed (msg, "GET, POST");
       else if (g_str_equal (segments[2], "typing"))
         post ? handle_typing (&request, id) : method_not_allowed (msg, "POST");
+      else if (g_str_equal (segments[2], "merge"))
+        post ? handle_ticket_merge (&request, id) : method_not_allowed (msg, "POST");
       else if (g_str_equal (segments[2], "viewing"))
         post ? handle_viewing (&request, id) : method_not_allowed (msg, "POST");
       else

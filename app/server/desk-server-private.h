@@ -101,6 +101,8 @@ void        _desk_caller_free (DeskCaller *caller);
 gboolean    _desk_caller_sees_queue (const DeskCaller *caller, gint64 queue_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskCaller, _desk_caller_free)
+gint64
+_desk_server_move_messages (DeskServer *self, gint64 from_ticket, gint64 to_ticket, GError **error);
 
 gboolean _desk_server_tombstone_messages (DeskServer *self,
                                           gint64      ticket_id,

@@ -261,6 +261,52 @@ _desk_server_insert_message (DeskServer        *self,
   return _desk_server_step_done (self, stmt, error);
 }
 
+/* Moves every message of @from_ticket to @to_ticket, each with a new seq
+ * so that clients sync it again, now under its new ticket. Returns how
+ * many moved, or -1. */
+gint64
+_desk_server_move_messages (DeskServer *self, gint64 from_ticket, gint64 to_ticket, GError **error)
+{
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  stmt =
+      _desk_server_prepare (self, "SELECT id, doc FROM messages WHERE ticket_id = ? ORDER BY id");
+  sqlite3_bind_int64 (stmt, 1, from_ticket);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (docs, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr (JsonNode) node = desk_json_parse (g_ptr_array_index (docs, i), -1, error);
+      g_autoptr (DeskMessageRecord) message = NULL;
+      g_autofree char *doc = NULL;
+
+      if (node == NULL || !(message = desk_message_record_from_json (node, NULL, error)))
+        return -1;
+      message->ticket_id = to_ticket;
+      doc = _desk_server_record_to_string (message, (gpointer) desk_message_record_to_json);
+
+      stmt =
+          _desk_server_prepare (self, "UPDATE messages SET ticket_id = ?1, doc = ?2, seq = (SELECT"
+                                      " COALESCE(MAX(seq), 0) + 1 FROM messages) WHERE id = ?3");
+      sqlite3_bind_int64 (stmt, 1, to_ticket);
+      sqlite3_bind_text (stmt, 2, doc, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, g_array_index (ids, gint64, i));
+      if (!_desk_server_step_done (self, stmt, error))
+        return -1;
+    }
+
+  return ids->len;
+}
+
 gboolean
 _desk_server_tombstone_messages (DeskServer *self,
                                  gint64      ticket_id,
