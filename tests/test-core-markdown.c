@@ -620,6 +620,35 @@ test_highlight (void)
   }
 }
 
+/* Addresses in a customer's message become links; nothing else is markup. */
+static void
+test_linked_text (void)
+{
+  struct
+  {
+    const char *text;
+    const char *markup;
+  } cases[] = {
+    { "See https://help.example/kyc.",
+      "See <a href=\"https://help.example/kyc\">https://help.example/kyc</a>." },
+    { "<b>x</b> & http://a.example/?q=1&r=2)",
+      "&lt;b&gt;x&lt;/b&gt; &amp; <a "
+      "href=\"http://a.example/?q=1&amp;r=2\">http://a.example/?q=1&amp;r=2</a>)" },
+    { "javascript:alert(1) and xhttps://no", "javascript:alert(1) and xhttps://no" },
+    { "just https:// alone", "just https:// alone" },
+    { "\"https://q.example\"<i>",
+      "&quot;<a href=\"https://q.example\">https://q.example</a>&quot;&lt;i&gt;" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = desk_text_to_linked_pango (cases[i].text);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+      assert_label_markup (markup);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -639,6 +668,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Markdown/random", test_random);
   g_test_add_func ("/Desk/Core/Markdown/demo-articles", test_demo_articles);
   g_test_add_func ("/Desk/Core/Markdown/highlight", test_highlight);
+  g_test_add_func ("/Desk/Core/Markdown/linked-text", test_linked_text);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-highlight.h"
 #include "desk-html.h"
 #include "desk-message-row.h"
 
@@ -56,11 +57,17 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
   if (record->body_html != NULL && *record->body_html != '\0')
     {
       g_autofree char *text = desk_html_to_text (record->body_html, -1);
+      g_autofree char *markup = desk_text_to_linked_pango (text);
 
-      gtk_label_set_text (self->body_label, text);
+      gtk_label_set_markup (self->body_label, markup);
     }
   else
-    gtk_label_set_text (self->body_label, record->body ? record->body : "");
+    {
+      /* Escaped, with the addresses in it clickable. */
+      g_autofree char *markup = desk_text_to_linked_pango (record->body);
+
+      gtk_label_set_markup (self->body_label, markup);
+    }
 
   utc = g_date_time_new_from_unix_utc (record->created_at / G_USEC_PER_SEC);
   local = utc ? g_date_time_to_local (utc) : NULL;

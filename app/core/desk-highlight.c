@@ -96,3 +96,71 @@ desk_highlight_snippet_to_pango (const char *marked)
 
   return desk_highlight_to_pango (line->str);
 }
+
+/* Where an address ends: at a space, a quote or an angle bracket, and
+ * without the punctuation that ends the sentence around it. */
+static const char *
+address_end (const char *start)
+{
+  const char *end = start;
+
+  while (*end != '\0' && !g_ascii_isspace (*end) && *end != '"' && *end != '<' && *end != '>' &&
+         *end != '\'')
+    end++;
+  while (end > start && strchr (".,;:!?)]}", end[-1]) != NULL)
+    end--;
+  return end;
+}
+
+char *
+desk_text_to_linked_pango (const char *text)
+{
+  g_autoptr (GString) markup = g_string_new (NULL);
+  g_autofree char *valid = NULL;
+  const char      *p;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, -1);
+  p = valid;
+  while (*p != '\0')
+    {
+      const char *http = strstr (p, "http://");
+      const char *https = strstr (p, "https://");
+      const char *start = http && (!https || http < https) ? http : https;
+      const char *end;
+
+      if (start == NULL || (start > valid && g_ascii_isalnum (start[-1])))
+        {
+          const char      *until = start ? start + 4 : p + strlen (p);
+          g_autofree char *plain = g_markup_escape_text (p, until - p);
+
+          g_string_append (markup, plain);
+          p = until;
+          continue;
+        }
+
+      {
+        g_autofree char *before = g_markup_escape_text (p, start - p);
+
+        g_string_append (markup, before);
+      }
+      end = address_end (start);
+      if (end - start <= (long) strlen ("https://"))
+        {
+          g_autofree char *plain = g_markup_escape_text (start, end - start);
+
+          g_string_append (markup, plain);
+        }
+      else
+        {
+          g_autofree char *address = g_markup_escape_text (start, end - start);
+
+          g_string_append_printf (markup, "<a href=\"%s\">%s</a>", address, address);
+        }
+      p = end;
+    }
+
+  return g_string_free (g_steal_pointer (&markup), FALSE);
+}

@@ -21,6 +21,10 @@ char *desk_highlight_to_pango (const char *marked);
  * mean nothing outside the rendered article. */
 char *desk_highlight_snippet_to_pango (const char *marked);
 
+/* A message's plain text as Pango markup: escaped, with its http(s)
+ * addresses made links (a GtkLabel opens them). */
+char *desk_text_to_linked_pango (const char *text);
+
 /* The same text without the marks. */
 char *desk_highlight_to_plain (const char *marked);
 
