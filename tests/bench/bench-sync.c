@@ -9,13 +9,9 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-
-#include <glib/gstdio.h>
 
 #include "desk-article-search.h"
 #include "desk-bench.h"
@@ -48,90 +44,11 @@
 #define SYNC_TIMEOUT_MS (300 * 1000)
 
 #define KB_ARTICLES 10000
-#define KB_PAGE_SIZE 500
-#define KB_ARTICLE_BYTES 2048
-#define KB_GENERATED_WORDS 3000
 #define KB_QUERIES 2000
 #define KB_WARMUP_QUERIES 20
 #define KB_RESULTS 20
 
 static const gint64 all_queues[] = { 1, 2, 3, 4 };
-
-/* The words of a support desk, the most frequent first: articles draw
- * their words with a long tail after these. */
-static const char *common_terms[] = {
-  "account",      "password", "reset",    "withdrawal",     "deposit",      "verify",
-  "verification", "identity", "document", "transfer",       "balance",      "wallet",
-  "address",      "network",  "fee",      "fees",           "limit",        "limits",
-  "security",     "two",      "factor",   "authentication", "login",        "email",
-  "phone",        "code",     "support",  "ticket",         "refund",       "payment",
-  "card",         "bank",     "pending",  "confirm",        "confirmation", "order",
-  "trade",        "trading",  "market",   "price",          "currency",     "settings",
-  "profile",      "update",   "change",   "lost",           "access",       "device",
-  "app",          "browser",  "error",    "failed",         "delay",        "review",
-  "policy",       "region",   "tax",      "statement",      "history",      "report",
-};
-
-static const char *syllables[] = {
-  "ba", "be", "bi", "bo", "bu", "ca", "ce", "co", "da", "de", "di", "do", "fa", "fe",
-  "fi", "ga", "ge", "go", "ha", "he", "hi", "ka", "ke", "ki", "ko", "la", "le", "li",
-  "lo", "lu", "ma", "me", "mi", "mo", "na", "ne", "ni", "no", "pa", "pe", "pi", "po",
-  "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "ta", "te", "ti", "to", "tu",
-  "va", "ve", "vi", "za", "ar", "er", "in", "on", "or", "st", "tr", "nd", "sh", "th",
-};
-
-static const char *categories[] = {
-  "Account", "Deposits", "Withdrawals", "Security", "Trading", "Fees", "Compliance",
-};
-
-/* Waiting on the main context, bounded */
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the default main context until *@done or @timeout_ms have passed. */
-static gboolean
-wait_for (const gboolean *done, guint timeout_ms)
-{
-  g_autoptr (GSource) timeout = g_timeout_source_new (timeout_ms);
-  gboolean timed_out = FALSE;
-
-  g_source_set_callback (timeout, timeout_cb, &timed_out, NULL);
-  g_source_attach (timeout, NULL);
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (timeout);
-
-  return *done;
-}
-
-/* Temporary files */
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-
-  if (g_remove (path) != 0)
-    g_warning ("Could not remove %s: %s", path, g_strerror (errno));
-}
 
 /* Peak resident memory of this process so far, in MiB. */
 static double
@@ -205,7 +122,7 @@ seed_in_child (const char *data_dir, GError **error)
     return NULL;
 
   g_subprocess_communicate_utf8_async (child.process, NULL, NULL, communicate_cb, &child);
-  if (!wait_for (&child.done, SEED_TIMEOUT_MS))
+  if (!desk_bench_wait_for (&child.done, SEED_TIMEOUT_MS))
     {
       g_subprocess_force_exit (child.process);
       while (!child.done)
@@ -324,7 +241,7 @@ start_server (const char *server_exe, const char *data_dir, char **base_url, GEr
 
   output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   g_data_input_stream_read_line_async (output, G_PRIORITY_DEFAULT, NULL, read_line_cb, &line);
-  if (!wait_for (&line.done, SERVER_START_TIMEOUT_MS))
+  if (!desk_bench_wait_for (&line.done, SERVER_START_TIMEOUT_MS))
     {
       g_subprocess_force_exit (server);
       while (!line.done)
@@ -369,7 +286,7 @@ stop_server (GSubprocess *server)
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait_async (server, NULL, wait_cb, &done);
-  if (!wait_for (&done, SERVER_EXIT_TIMEOUT_MS))
+  if (!desk_bench_wait_for (&done, SERVER_EXIT_TIMEOUT_MS))
     {
       g_warning ("The server did not stop on SIGTERM; killing it");
       g_subprocess_force_exit (server);
@@ -432,7 +349,7 @@ run_sync (const char *base_url, const char *token, const char *cache_path, GErro
 
   run.start = g_get_monotonic_time ();
   desk_sync_run_async (sync, cancellable, sync_cb, &run);
-  if (!wait_for (&run.done, SYNC_TIMEOUT_MS))
+  if (!desk_bench_wait_for (&run.done, SYNC_TIMEOUT_MS))
     {
       g_cancellable_cancel (cancellable);
       while (!run.done)
@@ -502,15 +419,6 @@ fetch_rows (GListModel *model, guint n_rows)
     }
 }
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static gboolean
 bench_inbox (const char *cache_path, GError **error)
 {
@@ -560,7 +468,7 @@ bench_inbox (const char *cache_path, GError **error)
         g_array_append_val (times, ms);
       }
 
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, desk_bench_compare_doubles);
   g_debug ("View switches: median %.1f ms, slowest %.1f ms",
            g_array_index (times, double, times->len / 2),
            g_array_index (times, double, times->len - 1));
@@ -603,159 +511,6 @@ bench_sync (const char *server_exe, const char *tmp_dir, GError **error)
 
 /* Knowledge-base search */
 
-static GPtrArray *
-make_vocabulary (GRand *rand)
-{
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < G_N_ELEMENTS (common_terms); i++)
-    {
-      g_ptr_array_add (words, g_strdup (common_terms[i]));
-      g_hash_table_add (seen, g_ptr_array_index (words, words->len - 1));
-    }
-
-  while (words->len < G_N_ELEMENTS (common_terms) + KB_GENERATED_WORDS)
-    {
-      g_autoptr (GString) word = g_string_new (NULL);
-      guint n_syllables = g_rand_int_range (rand, 2, 5);
-
-      for (guint s = 0; s < n_syllables; s++)
-        g_string_append (word, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
-
-      if (g_hash_table_contains (seen, word->str))
-        continue;
-      g_ptr_array_add (words, g_string_free (g_steal_pointer (&word), FALSE));
-      g_hash_table_add (seen, g_ptr_array_index (words, words->len - 1));
-    }
-
-  return words;
-}
-
-/* A word with about Zipf's distribution: the first ones most often. */
-static const char *
-pick_word (GRand *rand, GPtrArray *vocabulary)
-{
-  guint index = (guint) pow (vocabulary->len, g_rand_double (rand)) - 1;
-
-  return g_ptr_array_index (vocabulary, MIN (index, vocabulary->len - 1));
-}
-
-static char *
-make_sentences (GRand *rand, GPtrArray *vocabulary, gsize min_length)
-{
-  GString *text = g_string_new (NULL);
-
-  while (text->len < min_length)
-    {
-      guint n_words = g_rand_int_range (rand, 6, 17);
-
-      if (text->len > 0)
-        g_string_append_c (text, ' ');
-      for (guint w = 0; w < n_words; w++)
-        {
-          const char *word = pick_word (rand, vocabulary);
-
-          if (w == 0)
-            {
-              g_string_append_c (text, g_ascii_toupper (word[0]));
-              g_string_append (text, word + 1);
-            }
-          else
-            {
-              g_string_append_c (text, ' ');
-              g_string_append (text, word);
-            }
-        }
-      g_string_append_c (text, '.');
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-static DeskArticleRecord *
-make_article (GRand *rand, GPtrArray *vocabulary, gint64 id, gint64 now)
-{
-  DeskArticleRecord *article = g_new0 (DeskArticleRecord, 1);
-  GString           *title = g_string_new (NULL);
-  guint              n_title_words = g_rand_int_range (rand, 3, 8);
-
-  for (guint w = 0; w < n_title_words; w++)
-    {
-      if (w > 0)
-        g_string_append_c (title, ' ');
-      g_string_append (title, pick_word (rand, vocabulary));
-    }
-  title->str[0] = g_ascii_toupper (title->str[0]);
-
-  article->id = id;
-  article->version = 1;
-  article->title = g_string_free (title, FALSE);
-  article->body = make_sentences (rand, vocabulary, KB_ARTICLE_BYTES);
-  article->category = g_strdup (categories[id % G_N_ELEMENTS (categories)]);
-  article->locale = g_strdup ("en");
-  article->updated_at = now;
-  article->url = g_strdup_printf ("https://help.desk.test/articles/%" G_GINT64_FORMAT, id);
-
-  return article;
-}
-
-static gboolean
-fill_knowledge_base (DeskStore *store, GRand *rand, GPtrArray *vocabulary, GError **error)
-{
-  gint64 now = g_get_real_time ();
-
-  for (guint first = 1; first <= KB_ARTICLES; first += KB_PAGE_SIZE)
-    {
-      g_autoptr (GPtrArray) page =
-          g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
-      g_autofree char *cursor = NULL;
-
-      for (guint id = first; id < first + KB_PAGE_SIZE && id <= KB_ARTICLES; id++)
-        g_ptr_array_add (page, make_article (rand, vocabulary, id, now));
-
-      cursor = g_strdup_printf ("bench-%u", first + KB_PAGE_SIZE - 1);
-      if (!desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, cursor, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* One or two words, each the first 2 to 5 letters of a vocabulary word. */
-static char *
-make_query (GRand *rand, GPtrArray *vocabulary)
-{
-  GString *query = g_string_new (NULL);
-  guint    n_words = g_rand_int_range (rand, 1, 3);
-
-  for (guint w = 0; w < n_words; w++)
-    {
-      const char *word =
-          g_ptr_array_index (vocabulary, g_rand_int_range (rand, 0, vocabulary->len));
-      gsize length = MIN (strlen (word), (gsize) g_rand_int_range (rand, 2, 6));
-
-      if (w > 0)
-        g_string_append_c (query, ' ');
-      g_string_append_len (query, word, length);
-    }
-
-  return g_string_free (query, FALSE);
-}
-
-/* The nearest-rank percentile @p (0..100) of sorted @values. */
-static double
-percentile (GArray *values, double p)
-{
-  guint rank;
-
-  if (values->len == 0)
-    return 0;
-
-  rank = (guint) CLAMP (ceil (p / 100.0 * values->len), 1, values->len);
-  return g_array_index (values, double, rank - 1);
-}
-
 static gboolean
 bench_kb_search (const char *tmp_dir, GError **error)
 {
@@ -772,9 +527,9 @@ bench_kb_search (const char *tmp_dir, GError **error)
   if (store == NULL)
     return FALSE;
 
-  vocabulary = make_vocabulary (rand);
+  vocabulary = desk_bench_make_vocabulary (rand);
   start = g_get_monotonic_time ();
-  if (!fill_knowledge_base (store, rand, vocabulary, error))
+  if (!desk_bench_fill_knowledge_base (store, rand, vocabulary, KB_ARTICLES, error))
     return FALSE;
   g_debug ("Wrote %u articles in %.1f s", KB_ARTICLES, (g_get_monotonic_time () - start) / 1e6);
 
@@ -785,7 +540,7 @@ bench_kb_search (const char *tmp_dir, GError **error)
 
   for (guint i = 0; i < KB_WARMUP_QUERIES + KB_QUERIES; i++)
     {
-      g_autofree char *query = make_query (rand, vocabulary);
+      g_autofree char *query = desk_bench_make_query (rand, vocabulary);
       g_autoptr (GPtrArray) hits = NULL;
       gint64 query_start = g_get_monotonic_time ();
       double ms;
@@ -808,9 +563,9 @@ bench_kb_search (const char *tmp_dir, GError **error)
     }
   g_debug ("%u queries, %.1f hits a query", KB_QUERIES, (double) n_hits / KB_QUERIES);
 
-  g_array_sort (latencies, compare_doubles);
-  desk_bench_report ("kb_search_p99_ms", percentile (latencies, 99), "ms");
-  desk_bench_report ("kb_search_median_ms", percentile (latencies, 50), "ms");
+  g_array_sort (latencies, desk_bench_compare_doubles);
+  desk_bench_report ("kb_search_p99_ms", desk_bench_percentile (latencies, 99), "ms");
+  desk_bench_report ("kb_search_median_ms", desk_bench_percentile (latencies, 50), "ms");
 
   return TRUE;
 }
@@ -862,7 +617,7 @@ main (int argc, char *argv[])
   if (g_strcmp0 (g_getenv ("DESK_BENCH_KEEP"), "1") == 0)
     g_printerr ("bench-sync: kept %s\n", tmp_dir);
   else
-    remove_tree (tmp_dir);
+    desk_bench_remove_tree (tmp_dir);
 
   if (!ok)
     {
