@@ -55,6 +55,7 @@ struct _DeskWindow
   AdwToastOverlay    *toast_overlay;
   GtkRevealer        *connection_revealer;
   GtkLabel           *typing_label;
+  GtkWidget          *send_menu_button;
   GtkStack           *main_stack;
   AdwEntryRow        *server_row;
   AdwEntryRow        *token_row;
@@ -1347,6 +1348,8 @@ desk_window_signed_in_cb (DeskWindow *self)
                                        : NULL);
   if (trainee)
     gtk_toggle_button_set_active (self->note_toggle, TRUE);
+  /* Setting the status is for agents: the server refuses a trainee's. */
+  gtk_widget_set_visible (self->send_menu_button, !trainee);
 
   if (app != NULL)
     {
@@ -1772,6 +1775,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_revealer);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, send_menu_button);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, token_row);
