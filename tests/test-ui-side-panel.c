@@ -413,6 +413,14 @@ preview_canned (DeskCannedPanel *panel, gint64 canned_id)
 }
 
 static gboolean
+canned_exists (DeskStore *store, gint64 id)
+{
+  g_autoptr (DeskCannedRecord) reply = desk_store_load_canned (store, id);
+
+  return reply != NULL;
+}
+
+static gboolean
 has_shortcut (DeskStore *store, const char *shortcut)
 {
   g_autoptr (GPtrArray) replies = desk_store_find_canned_by_shortcut (store, shortcut, 1);
@@ -507,7 +515,7 @@ test_canned_editing (void)
     adw_message_dialog_response (confirm, "delete");
     gtk_window_destroy (GTK_WINDOW (confirm));
   }
-  WAIT_FOR (desk_store_load_canned (app->store, id) == NULL);
+  WAIT_FOR (!canned_exists (app->store, id));
 
   /* An agent is not offered to edit a shared reply (the server refuses). */
   desk_canned_panel_set_agent (panel, desk_application_get_user_id (app), "Test Agent", FALSE);

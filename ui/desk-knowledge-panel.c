@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "desk-drop-down.h"
@@ -266,7 +268,7 @@ run_search (DeskKnowledgePanel *self)
 
   self->cancellable = g_cancellable_new ();
   self->search_started = g_get_monotonic_time ();
-  g_debug ("Searching for “%s”%s", g_strescape (query.text, NULL),
+  g_debug ("Searching for %zu bytes of text%s", strlen (query.text ? query.text : ""),
            query.any_word ? " (suggestions)" : "");
   desk_article_search_run_async (self->search, &query, self->cancellable, search_done_cb,
                                  g_object_ref (self));
