@@ -302,6 +302,13 @@ def exercise(c, lead, agent, trainee):
     c.call("GET", "/api/v1/tickets", 200, token=lead,
            params={"limit": 500, "since": page.get("next", "")})
     c.call("GET", "/api/v1/tickets", 400, token=lead, params={"limit": "abc"})
+    open_page = c.call("GET", "/api/v1/tickets", 200, token=agent,
+                       params={"limit": 5, "open": "true"}) or {}
+    if any(t.get("status") not in ("new", "open", "pending") for t in open_page.get("items", [])):
+        c.fail("GET /api/v1/tickets?open=true: a ticket that is not open work")
+    c.call("GET", "/api/v1/tickets", 200, token=lead,
+           params={"limit": 500, "open": "true", "since": open_page.get("next", "")})
+    c.call("GET", "/api/v1/tickets", 400, token=lead, params={"open": "yes"})
     everything = c.call("GET", "/api/v1/tickets", 200, token=lead, params={"limit": 500}) or {}
     tickets = [t for t in everything.get("items", []) if not t.get("deleted")]
     ticket = first(tickets, lambda t: t["queue_id"] == 1 and t["kind"] == "ticket", "queue-1 ticket")
@@ -326,6 +333,8 @@ def exercise(c, lead, agent, trainee):
            headers={"If-Match": str(updated.get("version", 1))}, body={"status": "frozen"})
 
     c.call("GET", "/api/v1/messages", 200, token=agent, params={"limit": 50})
+    c.call("GET", "/api/v1/messages", 200, token=trainee, params={"limit": 50, "open": "true"})
+    c.call("GET", "/api/v1/messages", 400, token=agent, params={"open": "1"})
     c.call("GET", "/api/v1/tickets/{id}/messages", 200, path=f"{path}/messages", token=agent)
     note = {"body": "Checked against the contract", "visibility": "internal",
             "client_id": "openapi-check-1"}

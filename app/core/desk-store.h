@@ -107,6 +107,17 @@ gboolean desk_store_apply_page (DeskStore          *self,
                                 GError            **error);
 char    *desk_store_dup_cursor (DeskStore *self, DeskStoreCollection collection);
 
+/* The same with the cursor kept under a name: a collection's own cursor is
+ * named after it ("tickets"); a sync pass over a filtered feed of the
+ * collection keeps its place under a name of its own. */
+gboolean desk_store_apply_page_at (DeskStore          *self,
+                                   DeskStoreCollection collection,
+                                   GPtrArray          *records,
+                                   const char         *cursor_name,
+                                   const char         *next_cursor,
+                                   GError            **error);
+char    *desk_store_dup_named_cursor (DeskStore *self, const char *cursor_name);
+
 gint64            desk_store_count (DeskStore *self, DeskStoreCollection collection);
 DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 

@@ -141,10 +141,55 @@ read_page_params (Request *request, gint64 *since, gint64 *limit)
   return TRUE;
 }
 
+/* `?open=true` narrows the ticket and message feeds to open work; `false`,
+ * like no parameter, is the whole feed. */
+static gboolean
+read_open_filter (Request *request, gboolean *open)
+{
+  const char *text = request->query ? g_hash_table_lookup (request->query, "open") : NULL;
+
+  *open = FALSE;
+  if (text == NULL || g_str_equal (text, "false") || request->server->ignore_open_filter)
+    return TRUE;
+  if (g_str_equal (text, "true"))
+    {
+      *open = TRUE;
+      return TRUE;
+    }
+
+  _desk_server_send_error (request->msg, 400, "bad_request", "open: expected true or false");
+  return FALSE;
+}
+
+/* How `remaining` is worked out after the last item of a page. */
+typedef enum
+{
+  REMAINING_BY_SEQ,   /* the SQL answers MAX(seq): what is left is at most that minus the last */
+  REMAINING_BY_COUNT, /* the SQL counts the rows after ?1 itself (?3: the caller's queues) */
+} RemainingKind;
+
+static void send_page_full (Request      *request,
+                            sqlite3_stmt *stmt,
+                            const char   *remaining_sql,
+                            RemainingKind remaining_kind,
+                            gint64        since,
+                            gint64        limit);
+
 /* Runs @stmt, whose rows are (seq, doc), bound to fetch limit + 1 rows. */
 static void
 send_page (
     Request *request, sqlite3_stmt *stmt, const char *max_seq_sql, gint64 since, gint64 limit)
+{
+  send_page_full (request, stmt, max_seq_sql, REMAINING_BY_SEQ, since, limit);
+}
+
+static void
+send_page_full (Request      *request,
+                sqlite3_stmt *stmt,
+                const char   *remaining_sql,
+                RemainingKind remaining_kind,
+                gint64        since,
+                gint64        limit)
 {
   sqlite3_stmt *max_stmt;
   gint64        remaining = 0;
@@ -170,14 +215,25 @@ send_page (
     }
   sqlite3_reset (stmt);
 
-  /* An upper bound of what is left (other queues' rows count too): enough
-   * for a progress bar. */
-  if (more)
+  /* An upper bound of what is left (by seq, other queues' rows count too):
+   * enough for a progress bar. */
+  if (more && remaining_kind == REMAINING_BY_SEQ)
     {
-      max_stmt = _desk_server_prepare (request->server, max_seq_sql);
+      max_stmt = _desk_server_prepare (request->server, remaining_sql);
       if (sqlite3_step (max_stmt) == SQLITE_ROW)
         remaining = MAX (0, sqlite3_column_int64 (max_stmt, 0) - last);
       sqlite3_reset (max_stmt);
+    }
+  else if (more)
+    {
+      max_stmt = _desk_server_prepare (request->server, remaining_sql);
+      sqlite3_bind_int64 (max_stmt, 1, last);
+      if (sqlite3_bind_parameter_index (max_stmt, "?3") > 0)
+        sqlite3_bind_text (max_stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+      if (sqlite3_step (max_stmt) == SQLITE_ROW)
+        remaining = sqlite3_column_int64 (max_stmt, 0);
+      sqlite3_reset (max_stmt);
+      sqlite3_clear_bindings (max_stmt);
     }
 
   g_string_append_printf (
@@ -289,15 +345,59 @@ handle_queues (Request *request)
 
 /* Tickets */
 
+/* Open work only: the same feed, cursor and role rules, without the tickets
+ * that are solved, closed or deleted (no tombstones: a client learns that a
+ * ticket left the open ones from the whole feed). Exact counts are cheap
+ * here (see tickets_open_by_seq), so `remaining` is one. */
+static void
+send_open_ticket_page (Request *request, gint64 since, gint64 limit)
+{
+  sqlite3_stmt *stmt;
+  const char   *remaining_sql;
+
+  if (is_lead (request->caller))
+    {
+      stmt = _desk_server_prepare (
+          request->server, "SELECT seq, doc FROM tickets INDEXED BY tickets_open_by_seq"
+                           " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL " ORDER BY seq"
+                           " LIMIT ?2");
+      remaining_sql = "SELECT COUNT(*) FROM tickets INDEXED BY tickets_open_by_seq"
+                      " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL;
+    }
+  else
+    {
+      stmt = _desk_server_prepare (request->server,
+                                   "SELECT seq, doc FROM tickets INDEXED BY tickets_open_by_seq"
+                                   " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL
+                                   " AND queue_id IN (SELECT value FROM json_each(?3)) ORDER BY seq"
+                                   " LIMIT ?2");
+      sqlite3_bind_text (stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+      remaining_sql = "SELECT COUNT(*) FROM tickets INDEXED BY tickets_open_by_seq"
+                      " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL
+                      " AND queue_id IN (SELECT value FROM json_each(?3))";
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+
+  send_page_full (request, stmt, remaining_sql, REMAINING_BY_COUNT, since, limit);
+}
+
 static void
 handle_ticket_page (Request *request)
 {
   sqlite3_stmt *stmt;
   gint64        since;
   gint64        limit;
+  gboolean      open;
 
-  if (!read_page_params (request, &since, &limit))
+  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open))
     return;
+
+  if (open)
+    {
+      send_open_ticket_page (request, since, limit);
+      return;
+    }
 
   if (is_lead (request->caller))
     stmt = _desk_server_prepare (request->server,
@@ -683,15 +783,54 @@ handle_ticket_merge (Request *request, gint64 ticket_id)
 
 /* Messages */
 
+/* The messages of open tickets (DESK_SERVER_OPEN_TICKET_SQL), whatever
+ * their own seq. The walk follows the messages by seq and looks each ticket
+ * up (CROSS JOIN keeps that order: starting from the open tickets would sort
+ * all their messages for every page); `remaining` stays the bound by seq,
+ * since counting would walk the rest of the feed. */
+static void
+send_open_message_page (Request *request, gint64 since, gint64 limit)
+{
+  sqlite3_stmt *stmt;
+
+  if (is_lead (request->caller))
+    stmt = _desk_server_prepare (request->server,
+                                 "SELECT m.seq, m.doc FROM messages m CROSS JOIN tickets t"
+                                 " ON t.id = m.ticket_id WHERE m.seq > ?1"
+                                 " AND t.status IN ('new', 'open', 'pending') AND NOT t.deleted"
+                                 " ORDER BY m.seq LIMIT ?2");
+  else
+    {
+      stmt = _desk_server_prepare (request->server,
+                                   "SELECT m.seq, m.doc FROM messages m CROSS JOIN tickets t"
+                                   " ON t.id = m.ticket_id WHERE m.seq > ?1"
+                                   " AND t.status IN ('new', 'open', 'pending') AND NOT t.deleted"
+                                   " AND t.queue_id IN (SELECT value FROM json_each(?3))"
+                                   " ORDER BY m.seq LIMIT ?2");
+      sqlite3_bind_text (stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+
+  send_page (request, stmt, "SELECT MAX(seq) FROM messages", since, limit);
+}
+
 static void
 handle_message_page (Request *request)
 {
   sqlite3_stmt *stmt;
   gint64        since;
   gint64        limit;
+  gboolean      open;
 
-  if (!read_page_params (request, &since, &limit))
+  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open))
     return;
+
+  if (open)
+    {
+      send_open_message_page (request, since, limit);
+      return;
+    }
 
   if (is_lead (request->caller))
     stmt = _desk_server_prepare (request->server,

@@ -45,12 +45,20 @@ struct _DeskServer
 
   guint drop_responses; /* test hook: apply the next writes, lose their answers */
 
+  gboolean ignore_open_filter; /* test hook: a server from before `?open=true` */
+
   guint ping_source;
   guint simulator_source;
 };
 
 #define DESK_SERVER_MAX_UPLOAD (10 * 1024 * 1024)
 #define DESK_SERVER_MAX_LIMIT 500
+
+/* Open work (`?open=true` on the ticket and message feeds): a ticket that is
+ * new, open or pending, and not deleted. The partial index tickets_open_by_seq
+ * is defined with these very terms: SQLite uses a partial index only for a
+ * query that repeats its WHERE. */
+#define DESK_SERVER_OPEN_TICKET_SQL "status IN ('new', 'open', 'pending') AND NOT deleted"
 
 /* Fault injection for the client tests: the next @count POSTs are applied
  * but their responses are lost (the connection is closed instead). */

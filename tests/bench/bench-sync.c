@@ -28,6 +28,13 @@
  * DeskStore. The server's database is seeded by this program run again with
  * --seed DIR, for the same reason.
  *
+ * A first sync brings the open work first (open tickets, their messages)
+ * and then every feed whole, so the open work comes twice: about 60% of the
+ * synthetic tickets are open, a heavy share for that. The rates divide what
+ * the cache holds at the end by the time of all the pages of the
+ * collection, in both passes; open_work_ready_ms is the time until the open
+ * work is in.
+ *
  * The search runs prefix queries of one or two words over a cache holding
  * 10,000 articles of about 2 KB each.
  *
@@ -300,22 +307,37 @@ stop_server (GSubprocess *server)
 typedef struct
 {
   gint64   start;
-  gint64   last_page[DESK_STORE_COLLECTION_CANNED + 1];
+  gint64   last_page;
+  gint64   open_work_ready;
+  gint64   usec[DESK_STORE_COLLECTION_CANNED + 1];
   guint64  items[DESK_STORE_COLLECTION_CANNED + 1];
   GError  *error;
   gboolean done;
 } SyncRun;
 
+/* A first sync walks the open work first, then every feed (see DeskSync):
+ * the time from one page to the next goes to the collection of the page,
+ * so that each collection's figure covers all of its passes. */
 static void
 page_applied_cb (DeskSync *sync, guint collection, guint n_items, gpointer user_data)
 {
   SyncRun *run = user_data;
+  gint64   now = g_get_monotonic_time ();
 
   if (collection >= G_N_ELEMENTS (run->items))
     return;
 
   run->items[collection] += n_items;
-  run->last_page[collection] = g_get_monotonic_time ();
+  run->usec[collection] += now - run->last_page;
+  run->last_page = now;
+}
+
+static void
+open_work_synced_cb (DeskSync *sync, gpointer user_data)
+{
+  SyncRun *run = user_data;
+
+  run->open_work_ready = g_get_monotonic_time ();
 }
 
 static void
@@ -335,6 +357,8 @@ run_sync (const char *base_url, const char *token, const char *cache_path, GErro
   g_autoptr (DeskSync) sync = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   SyncRun run = { 0 };
+  gint64  n_tickets;
+  gint64  n_messages;
   double  tickets_s;
   double  messages_s;
 
@@ -346,8 +370,10 @@ run_sync (const char *base_url, const char *token, const char *cache_path, GErro
   sync = desk_sync_new (client, store);
   desk_sync_set_page_size (sync, SYNC_PAGE_SIZE);
   g_signal_connect (sync, "page-applied", G_CALLBACK (page_applied_cb), &run);
+  g_signal_connect (sync, "open-work-synced", G_CALLBACK (open_work_synced_cb), &run);
 
   run.start = g_get_monotonic_time ();
+  run.last_page = run.start;
   desk_sync_run_async (sync, cancellable, sync_cb, &run);
   if (!desk_bench_wait_for (&run.done, SYNC_TIMEOUT_MS))
     {
@@ -368,39 +394,38 @@ run_sync (const char *base_url, const char *token, const char *cache_path, GErro
       return FALSE;
     }
 
-  if (run.items[DESK_STORE_COLLECTION_TICKETS] < N_SYNTHETIC_TICKETS ||
-      run.items[DESK_STORE_COLLECTION_MESSAGES] < N_SYNTHETIC_MESSAGES ||
-      desk_store_count (store, DESK_STORE_COLLECTION_TICKETS) <
-          (gint64) run.items[DESK_STORE_COLLECTION_TICKETS] ||
-      desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES) <
-          (gint64) run.items[DESK_STORE_COLLECTION_MESSAGES])
+  /* The open work comes twice (first, then with the history): the cache
+   * must hold each item once, and the rates count it once. */
+  n_tickets = desk_store_count (store, DESK_STORE_COLLECTION_TICKETS);
+  n_messages = desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES);
+  if (n_tickets < N_SYNTHETIC_TICKETS || n_messages < N_SYNTHETIC_MESSAGES ||
+      run.items[DESK_STORE_COLLECTION_TICKETS] < (guint64) n_tickets ||
+      run.items[DESK_STORE_COLLECTION_MESSAGES] < (guint64) n_messages || run.open_work_ready == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "The sync brought %" G_GUINT64_FORMAT " tickets and %" G_GUINT64_FORMAT
-                   " messages; the cache holds %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
-                   run.items[DESK_STORE_COLLECTION_TICKETS],
-                   run.items[DESK_STORE_COLLECTION_MESSAGES],
-                   desk_store_count (store, DESK_STORE_COLLECTION_TICKETS),
-                   desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES));
+      g_set_error (
+          error, G_IO_ERROR, G_IO_ERROR_FAILED,
+          "The sync brought %" G_GUINT64_FORMAT " tickets and %" G_GUINT64_FORMAT
+          " messages%s; the cache holds %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT,
+          run.items[DESK_STORE_COLLECTION_TICKETS], run.items[DESK_STORE_COLLECTION_MESSAGES],
+          run.open_work_ready == 0 ? " and no open work first" : "", n_tickets, n_messages);
       return FALSE;
     }
 
-  /* Tickets come first, then messages: each phase ends on its last page. */
-  tickets_s = (run.last_page[DESK_STORE_COLLECTION_TICKETS] - run.start) / (double) G_USEC_PER_SEC;
-  messages_s = (run.last_page[DESK_STORE_COLLECTION_MESSAGES] -
-                run.last_page[DESK_STORE_COLLECTION_TICKETS]) /
-               (double) G_USEC_PER_SEC;
-  g_debug ("Sync: %" G_GUINT64_FORMAT " tickets in %.2f s, %" G_GUINT64_FORMAT
-           " messages in %.2f s, %.2f s in all",
-           run.items[DESK_STORE_COLLECTION_TICKETS], tickets_s,
+  tickets_s = run.usec[DESK_STORE_COLLECTION_TICKETS] / (double) G_USEC_PER_SEC;
+  messages_s = run.usec[DESK_STORE_COLLECTION_MESSAGES] / (double) G_USEC_PER_SEC;
+  g_debug ("Sync: %" G_GINT64_FORMAT " tickets (%" G_GUINT64_FORMAT
+           " applied) in %.2f s, %" G_GINT64_FORMAT " messages (%" G_GUINT64_FORMAT
+           " applied) in %.2f s, open work after %.2f s,"
+           " %.2f s in all",
+           n_tickets, run.items[DESK_STORE_COLLECTION_TICKETS], tickets_s, n_messages,
            run.items[DESK_STORE_COLLECTION_MESSAGES], messages_s,
+           (run.open_work_ready - run.start) / (double) G_USEC_PER_SEC,
            (g_get_monotonic_time () - run.start) / (double) G_USEC_PER_SEC);
 
-  desk_bench_report ("sync_tickets_per_s", run.items[DESK_STORE_COLLECTION_TICKETS] / tickets_s,
-                     "tickets/s");
-  desk_bench_report ("sync_messages_per_s", run.items[DESK_STORE_COLLECTION_MESSAGES] / messages_s,
-                     "messages/s");
+  desk_bench_report ("sync_tickets_per_s", n_tickets / tickets_s, "tickets/s");
+  desk_bench_report ("sync_messages_per_s", n_messages / messages_s, "messages/s");
   desk_bench_report ("sync_peak_rss_mib", peak_rss_mib (), "MiB");
+  desk_bench_report ("open_work_ready_ms", (run.open_work_ready - run.start) / 1000.0, "ms");
 
   return TRUE;
 }
