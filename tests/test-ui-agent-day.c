@@ -33,65 +33,11 @@ test_server_starter (const char *data_dir, char **base_url, char **token, GError
   return g_object_new (G_TYPE_OBJECT, NULL);
 }
 
-/* A stand-in for GNOME Shell's notifications service, on the test's
- * session bus: it keeps what the app sends. */
-static GPtrArray *notifications; /* "id\ntitle\nbody" */
-
-static const char notifications_xml[] =
-    "<node><interface name='org.gtk.Notifications'>"
-    "<method name='AddNotification'><arg type='s' direction='in'/>"
-    "<arg type='s' direction='in'/><arg type='a{sv}' direction='in'/></method>"
-    "<method name='RemoveNotification'><arg type='s' direction='in'/>"
-    "<arg type='s' direction='in'/></method>"
-    "</interface></node>";
-
-static void
-notifications_method_cb (GDBusConnection       *connection,
-                         const char            *sender,
-                         const char            *path,
-                         const char            *interface,
-                         const char            *method,
-                         GVariant              *parameters,
-                         GDBusMethodInvocation *invocation,
-                         gpointer               user_data)
-{
-  if (g_str_equal (method, "AddNotification"))
-    {
-      g_autoptr (GVariant) notification = NULL;
-      const char *id;
-      const char *title = "";
-      const char *body = "";
-
-      g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &notification);
-      g_variant_lookup (notification, "title", "&s", &title);
-      g_variant_lookup (notification, "body", "&s", &body);
-      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s\n%s", id, title, body));
-    }
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-start_notifications_service (void)
-{
-  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL };
-  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr (GVariant) reply = NULL;
-
-  notifications = g_ptr_array_new_with_free_func (g_free);
-  g_assert_nonnull (bus);
-  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
-                                     NULL, NULL, NULL);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.gtk.Notifications", 0), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  g_assert_nonnull (reply);
-}
-
 static gboolean
 notified (const char *expected)
 {
+  GPtrArray *notifications = desk_test_get_notifications ();
+
   for (guint i = 0; notifications != NULL && i < notifications->len; i++)
     if (g_str_equal (g_ptr_array_index (notifications, i), expected))
       return TRUE;
@@ -653,7 +599,6 @@ main (int argc, char *argv[])
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   desk_test_init (&argc, &argv);
-  start_notifications_service ();
   server = desk_test_server_new ();
 
   g_test_add_func ("/Desk/UI/AgentDay/reply-note-markup", test_agent_day);
