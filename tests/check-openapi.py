@@ -302,6 +302,13 @@ def exercise(c, lead, agent, trainee):
     c.call("GET", "/api/v1/tickets", 200, token=lead,
            params={"limit": 500, "since": page.get("next", "")})
     c.call("GET", "/api/v1/tickets", 400, token=lead, params={"limit": "abc"})
+    open_page = c.call("GET", "/api/v1/tickets", 200, token=agent,
+                       params={"limit": 5, "open": "true"}) or {}
+    if any(t.get("status") not in ("new", "open", "pending") for t in open_page.get("items", [])):
+        c.fail("GET /api/v1/tickets?open=true: a ticket that is not open work")
+    c.call("GET", "/api/v1/tickets", 200, token=lead,
+           params={"limit": 500, "open": "true", "since": open_page.get("next", "")})
+    c.call("GET", "/api/v1/tickets", 400, token=lead, params={"open": "yes"})
     everything = c.call("GET", "/api/v1/tickets", 200, token=lead, params={"limit": 500}) or {}
     tickets = [t for t in everything.get("items", []) if not t.get("deleted")]
     ticket = first(tickets, lambda t: t["queue_id"] == 1 and t["kind"] == "ticket", "queue-1 ticket")
@@ -326,6 +333,8 @@ def exercise(c, lead, agent, trainee):
            headers={"If-Match": str(updated.get("version", 1))}, body={"status": "frozen"})
 
     c.call("GET", "/api/v1/messages", 200, token=agent, params={"limit": 50})
+    c.call("GET", "/api/v1/messages", 200, token=trainee, params={"limit": 50, "open": "true"})
+    c.call("GET", "/api/v1/messages", 400, token=agent, params={"open": "1"})
     c.call("GET", "/api/v1/tickets/{id}/messages", 200, path=f"{path}/messages", token=agent)
     note = {"body": "Checked against the contract", "visibility": "internal",
             "client_id": "openapi-check-1"}
@@ -367,6 +376,13 @@ def exercise(c, lead, agent, trainee):
                   body={"title": "Mine", "shortcut": "mine", "body": "Hi {{customer.name}}",
                         "category": "Test", "locale": "en"}) or {}
     canned = f"/api/v1/canned-replies/{mine.get('id', 0)}"
+    keyed = {"title": "Keyed", "shortcut": "keyed", "body": "Once", "category": "Test",
+             "locale": "en", "client_id": "openapi-check-canned-1"}
+    first_keyed = c.call("POST", "/api/v1/canned-replies", 201, token=agent, body=keyed) or {}
+    again_keyed = c.call("POST", "/api/v1/canned-replies", 200, token=agent, body=keyed) or {}
+    if again_keyed.get("id") != first_keyed.get("id"):
+        c.fail(f"POST /api/v1/canned-replies with the same client_id made {again_keyed.get('id')}"
+               f" after {first_keyed.get('id')}")
     c.call("PATCH", "/api/v1/canned-replies/{id}", 200, path=canned, token=agent,
            body={"title": "Mine, renamed"})
     c.call("POST", "/api/v1/canned-replies", 403, token=agent,
@@ -424,6 +440,19 @@ def exercise(c, lead, agent, trainee):
                         body={"name": "Bo", "email": "bo@example.com", "locale": "zh-CN",
                               "subject": "充值", "body": "你好"}) or {}
     c.call("POST", "/api/v1/public/chats", 400, body={"name": "x"})
+
+    # Ana writes again in a second chat: the two are merged.
+    second_chat = c.call("POST", "/api/v1/public/chats", 201,
+                         body={"name": "Ana", "email": "ana@example.com", "locale": "en",
+                               "subject": "Help again", "body": "Me again"}) or {}
+    M = "/api/v1/tickets/{id}/merge"
+    merge_path = f"/api/v1/tickets/{second_chat.get('chat_id', 0)}/merge"
+    c.call("POST", M, 403, path=merge_path, token=trainee, body={"into": chat.get("chat_id", 0)})
+    c.call("POST", M, 400, path=merge_path, token=lead, body={"into": other_chat.get("chat_id", 0)})
+    c.call("POST", M, 400, path=merge_path, token=lead,
+           body={"into": second_chat.get("chat_id", 0)})
+    c.call("POST", M, 200, path=merge_path, token=lead, body={"into": chat.get("chat_id", 0)})
+    c.call("POST", M, 200, path=merge_path, token=lead, body={"into": chat.get("chat_id", 0)})
     chat_path = f"/api/v1/public/chats/{chat.get('chat_id', 0)}"
     customer = chat.get("customer_token", "none")
     c.call("POST", "/api/v1/public/chats/{id}/messages", 201, path=f"{chat_path}/messages",
@@ -432,6 +461,10 @@ def exercise(c, lead, agent, trainee):
            token=other_chat.get("customer_token", "none"), body={"body": "x"})
     c.call("POST", "/api/v1/public/chats/{id}/messages", 401, path=f"{chat_path}/messages",
            body={"body": "x"})
+    c.call("POST", "/api/v1/public/chats/{id}/typing", 204, path=f"{chat_path}/typing",
+           token=customer, body={})
+    c.call("POST", "/api/v1/public/chats/{id}/typing", 401, path=f"{chat_path}/typing",
+           body={})
     c.call("POST", "/api/v1/public/chats/{id}/rating", 204, path=f"{chat_path}/rating",
            token=customer, body={"rating": 5})
     c.call("POST", "/api/v1/public/chats/{id}/rating", 400, path=f"{chat_path}/rating",

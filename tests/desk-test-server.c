@@ -390,6 +390,90 @@ desk_test_server_seed_synthetic (DeskTestServer *self, guint n_tickets, guint n_
   g_assert_no_error (synthetic.error);
 }
 
+typedef struct
+{
+  guint   keep_every;
+  GError *error;
+} Solve;
+
+/* A new version of ticket @id, in @status (-1: the one it has). */
+static gboolean
+touch_ticket (DeskServer *server, gint64 id, int status, GError **error)
+{
+  g_autoptr (DeskTicketRecord) ticket = _desk_server_load_ticket (server, id, NULL);
+
+  if (ticket == NULL)
+    return TRUE;
+  if (status >= 0 && (DeskTicketStatus) status != ticket->status)
+    {
+      ticket->status = status;
+      ticket->solved_at = status >= DESK_TICKET_STATUS_SOLVED ? g_get_real_time () : 0;
+    }
+  ticket->version++;
+  ticket->updated_at = g_get_real_time ();
+
+  return _desk_server_save_ticket (server, ticket, error);
+}
+
+static void
+solve_tickets_cb (DeskServer *server, gpointer user_data)
+{
+  Solve *solve = user_data;
+  g_autoptr (GArray) open = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  stmt = _desk_server_prepare (server, "SELECT id FROM tickets WHERE NOT deleted AND status IN"
+                                       " ('new', 'open', 'pending') ORDER BY seq");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (open, id);
+    }
+  sqlite3_reset (stmt);
+
+  _desk_server_begin (server);
+  for (guint i = 0; i < open->len; i++)
+    {
+      gint64 id = g_array_index (open, gint64, i);
+
+      if (i % solve->keep_every == 0)
+        g_array_append_val (kept, id);
+      else if (!touch_ticket (server, id,
+                              i % 2 ? DESK_TICKET_STATUS_SOLVED : DESK_TICKET_STATUS_CLOSED,
+                              &solve->error))
+        break;
+    }
+  for (guint i = 0; i < kept->len && solve->error == NULL; i += 2)
+    touch_ticket (server, g_array_index (kept, gint64, i), -1, &solve->error);
+  if (solve->error == NULL)
+    _desk_server_commit (server);
+  else
+    _desk_server_rollback (server);
+}
+
+void
+desk_test_server_solve_tickets (DeskTestServer *self, guint keep_every)
+{
+  Solve solve = { MAX (keep_every, 1), NULL };
+
+  desk_test_server_invoke (self, solve_tickets_cb, &solve);
+  g_assert_no_error (solve.error);
+}
+
+static void
+ignore_open_filter_cb (DeskServer *server, gpointer user_data)
+{
+  server->ignore_open_filter = GPOINTER_TO_INT (user_data);
+}
+
+void
+desk_test_server_ignore_open_filter (DeskTestServer *self, gboolean ignore)
+{
+  desk_test_server_invoke (self, ignore_open_filter_cb, GINT_TO_POINTER (ignore));
+}
+
 GBytes *
 desk_test_request_full (DeskTestServer      *self,
                         const char          *method,

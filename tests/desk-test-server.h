@@ -40,8 +40,17 @@ void desk_test_server_invoke (DeskTestServer *self, DeskTestServerFunc func, gpo
 void
 desk_test_server_set_rate_limit (DeskTestServer *self, double requests_per_second, guint burst);
 void desk_test_server_set_online (DeskTestServer *self, gboolean online);
+/* The next @count successful writes (POST, PATCH, DELETE) are applied, and
+ * then their connection is closed before the answer is sent. */
 void desk_test_server_drop_responses (DeskTestServer *self, guint count);
 void desk_test_server_seed_synthetic (DeskTestServer *self, guint n_tickets, guint n_messages);
+/* Solves or closes every open ticket but one in @keep_every, then changes
+ * half of those left open again: open work is scattered over the ticket
+ * feed and the newest of it comes after every solved ticket, as on a desk
+ * that has run for a while. */
+void desk_test_server_solve_tickets (DeskTestServer *self, guint keep_every);
+/* Makes the server ignore `?open=true`, as one from before it would. */
+void desk_test_server_ignore_open_filter (DeskTestServer *self, gboolean ignore);
 
 /* Synchronous requests from the test thread. @path starts with "/api/v1/";
  * @token may be NULL; @headers is NULL or name, value, …, NULL. The answer's

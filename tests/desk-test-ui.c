@@ -14,6 +14,68 @@
 
 #include "desk-test-ui.h"
 
+/* A stand-in for GNOME Shell's notifications service, on the test's
+ * session bus: it keeps what the app sends. */
+static GPtrArray *notifications; /* "id\ntitle\nbody" */
+
+static const char notifications_xml[] =
+    "<node><interface name='org.gtk.Notifications'>"
+    "<method name='AddNotification'><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='a{sv}' direction='in'/></method>"
+    "<method name='RemoveNotification'><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/></method>"
+    "</interface></node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *path,
+                         const char            *interface,
+                         const char            *method,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method, "AddNotification"))
+    {
+      g_autoptr (GVariant) notification = NULL;
+      const char *id;
+      const char *title = "";
+      const char *body = "";
+
+      g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &notification);
+      g_variant_lookup (notification, "title", "&s", &title);
+      g_variant_lookup (notification, "body", "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s\n%s", id, title, body));
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_notifications_service (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL };
+  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GVariant) reply = NULL;
+
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  g_assert_nonnull (bus);
+  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, NULL);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.gtk.Notifications", 0), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  g_assert_nonnull (reply);
+}
+
+GPtrArray *
+desk_test_get_notifications (void)
+{
+  return notifications;
+}
+
 void
 desk_test_init (int *argc, char ***argv)
 {
@@ -27,6 +89,10 @@ desk_test_init (int *argc, char ***argv)
   g_test_init (argc, argv, NULL);
   gtk_init ();
   adw_init ();
+
+  /* The app notifies of customers' messages: every UI test has a
+   * notifications service to tell, as a desktop has. */
+  start_notifications_service ();
 }
 
 /* Runs the main context until nothing is pending, a few times over, so that
@@ -53,7 +119,8 @@ desk_test_wait_for_draw (GtkWidget *widget)
   GdkFrameClock *clock;
   gboolean       painted = FALSE;
   gulong         handler;
-  gint64         deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  /* Generous: under ASan, with other tests beside, a frame can take long. */
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

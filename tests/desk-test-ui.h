@@ -12,8 +12,11 @@
 G_BEGIN_DECLS
 
 void desk_test_init (int *argc, char ***argv);
-void desk_test_iterate (void);
-void desk_test_wait_for_draw (GtkWidget *widget);
-void desk_test_save_screenshot (GtkWidget *widget, const char *filename);
+/* What the app sent to the notifications service the tests run: strings
+ * "id\ntitle\nbody". */
+GPtrArray *desk_test_get_notifications (void);
+void       desk_test_iterate (void);
+void       desk_test_wait_for_draw (GtkWidget *widget);
+void       desk_test_save_screenshot (GtkWidget *widget, const char *filename);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <pango/pango.h>
 
+#include "desk-highlight.h"
 #include "desk-markdown.h"
 
 /* GtkLabel takes <a href="…" title="…" class="…"> out of the markup itself
@@ -573,6 +574,81 @@ test_demo_articles (void)
     }
 }
 
+/* Search highlights: matches in bold, the rest escaped, stray marks harmless. */
+static void
+test_highlight (void)
+{
+  struct
+  {
+    const char *marked;
+    const char *markup;
+  } cases[] = {
+    { "Reset \x01"
+      "2FA\x02 now",
+      "Reset <b>2FA</b> now" },
+    { "<b>x</b> & \x01<span foreground=\"red\">\x02",
+      "&lt;b&gt;x&lt;/b&gt; &amp; <b>&lt;span foreground=&quot;red&quot;&gt;</b>" },
+    { "\x02stray\x01 open", "stray<b> open</b>" },
+    { "\x01提现\x02迟迟没有完成", "<b>提现</b>迟迟没有完成" },
+    { "bad \xff utf8", "bad \xef\xbf\xbd utf8" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = desk_highlight_to_pango (cases[i].marked);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+      g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL));
+    }
+
+  {
+    g_autofree char *snippet =
+        desk_highlight_snippet_to_pango ("…We notify you.\n\n## How \x01long\x02 does it "
+                                         "**take**?\n\n- Level 1 <i>");
+
+    g_assert_cmpstr (snippet, ==,
+                     "…We notify you. How <b>long</b> does it take? Level 1 &lt;i&gt;");
+  }
+
+  {
+    g_autofree char *plain = desk_highlight_to_plain ("a\x01"
+                                                      "b\x02"
+                                                      "c");
+
+    g_assert_cmpstr (plain, ==, "abc");
+  }
+}
+
+/* Addresses in a customer's message become links; nothing else is markup. */
+static void
+test_linked_text (void)
+{
+  struct
+  {
+    const char *text;
+    const char *markup;
+  } cases[] = {
+    { "See https://help.example/kyc.",
+      "See <a href=\"https://help.example/kyc\">https://help.example/kyc</a>." },
+    { "<b>x</b> & http://a.example/?q=1&r=2)",
+      "&lt;b&gt;x&lt;/b&gt; &amp; <a "
+      "href=\"http://a.example/?q=1&amp;r=2\">http://a.example/?q=1&amp;r=2</a>)" },
+    { "javascript:alert(1) and xhttps://no", "javascript:alert(1) and xhttps://no" },
+    { "just https:// alone", "just https:// alone" },
+    { "\"https://q.example\"<i>",
+      "&quot;<a href=\"https://q.example\">https://q.example</a>&quot;&lt;i&gt;" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = desk_text_to_linked_pango (cases[i].text);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+      assert_label_markup (markup);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -591,6 +667,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Markdown/hostile", test_hostile);
   g_test_add_func ("/Desk/Core/Markdown/random", test_random);
   g_test_add_func ("/Desk/Core/Markdown/demo-articles", test_demo_articles);
+  g_test_add_func ("/Desk/Core/Markdown/highlight", test_highlight);
+  g_test_add_func ("/Desk/Core/Markdown/linked-text", test_linked_text);
 
   return g_test_run ();
 }

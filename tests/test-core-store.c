@@ -176,6 +176,78 @@ test_pages_and_tombstones (void)
   remove_cache (path);
 }
 
+typedef struct
+{
+  const char *name;
+  GArray     *ids; /* of the last emission */
+  guint       count;
+} Emissions;
+
+static void
+changed_cb (DeskStore *store, GArray *ids, gpointer user_data)
+{
+  Emissions *emissions = user_data;
+
+  emissions->count++;
+  g_clear_pointer (&emissions->ids, g_array_unref);
+  emissions->ids = g_array_copy (ids);
+}
+
+/* The panels refresh on these: each collection has its own, with the ids. */
+static void
+test_change_signals (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) articles =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GPtrArray) canned =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  Emissions emissions[] = { { "tickets-changed" }, { "articles-changed" }, { "canned-changed" } };
+  DeskCannedRecord *reply = g_new0 (DeskCannedRecord, 1);
+  DeskCannedRecord *tombstone = g_new0 (DeskCannedRecord, 1);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (emissions); i++)
+    g_signal_connect (store, emissions[i].name, G_CALLBACK (changed_cb), &emissions[i]);
+
+  g_ptr_array_add (articles, make_article (4, "Deposits", "Arrive after confirmations."));
+  g_ptr_array_add (articles, make_article (9, "Withdrawals", "Leave after review."));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, articles, "a1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (emissions[1].count, ==, 1);
+  g_assert_cmpuint (emissions[1].ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (emissions[1].ids, gint64, 0), ==, 4);
+  g_assert_cmpint (g_array_index (emissions[1].ids, gint64, 1), ==, 9);
+
+  reply->id = 7;
+  reply->title = g_strdup ("Welcome");
+  reply->body = g_strdup ("Hello {{customer.first_name}}");
+  tombstone->id = 3;
+  tombstone->deleted = TRUE;
+  g_ptr_array_add (canned, reply);
+  g_ptr_array_add (canned, tombstone);
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, canned, "c1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (emissions[2].count, ==, 1);
+  g_assert_cmpuint (emissions[2].ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (emissions[2].ids, gint64, 0), ==, 7);
+  g_assert_cmpint (g_array_index (emissions[2].ids, gint64, 1), ==, 3);
+
+  /* An empty page moves the cursor and changes nothing anyone shows. */
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, NULL, "c2", &error));
+  g_assert_cmpuint (emissions[2].count, ==, 1);
+  g_assert_cmpuint (emissions[1].count, ==, 1);
+  g_assert_cmpuint (emissions[0].count, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (emissions); i++)
+    g_clear_pointer (&emissions[i].ids, g_array_unref);
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 static void
 test_article_search (void)
 {
@@ -622,7 +694,7 @@ test_demo_canned_replies (void)
 
   all = desk_store_find_canned (store, NULL, NULL, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (all->len, ==, 28);
+  g_assert_cmpuint (all->len, ==, 29);
 
   found = desk_store_find_canned (store, "greet", NULL, 10, &error);
   g_assert_no_error (error);
@@ -672,6 +744,112 @@ test_inbox_search_chinese (void)
   remove_cache (path);
 }
 
+static DeskMessageRecord *
+make_message (gint64 id, gint64 ticket_id, const char *body)
+{
+  DeskMessageRecord *message = g_new0 (DeskMessageRecord, 1);
+
+  message->id = id;
+  message->ticket_id = ticket_id;
+  message->author_type = DESK_AUTHOR_CUSTOMER;
+  message->author_name = g_strdup ("Ana Souza");
+  message->body = g_strdup (body);
+  message->created_at = G_GINT64_CONSTANT (1795599000000000);
+  return message;
+}
+
+static void
+count_changes_cb (DeskStore *store, GArray *ids, gpointer user_data)
+{
+  *(guint *) user_data += ids->len;
+}
+
+static gint64
+count_matches (DeskStore *store, const char *text)
+{
+  DeskInboxFilter filter = DESK_INBOX_FILTER_ALL;
+
+  filter.search = text;
+  return desk_store_count_tickets (store, &filter, NULL);
+}
+
+/* A page the cache already holds (a first sync brings the open work twice,
+ * a resumed sync may bring a page again) changes nothing; a row that did
+ * change is rewritten, and so are its full-text entries. */
+static void
+test_page_again (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) tickets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  g_autoptr (GPtrArray) messages =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_record_free);
+  g_autofree char   *cursor = NULL;
+  DeskTicketRecord  *ticket;
+  DeskMessageRecord *message;
+  guint              changes = 0;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (tickets, make_ticket (1, "Deposit missing"));
+  g_ptr_array_add (tickets, make_ticket (2, "Withdrawal pending"));
+  g_ptr_array_add (messages, make_message (10, 1, "Please check the transfer"));
+  g_ptr_array_add (messages, make_message (11, 2, "Still waiting"));
+  g_assert_true (desk_store_apply_page_at (store, DESK_STORE_COLLECTION_TICKETS, tickets,
+                                           "tickets?open=true", "o1", &error));
+  g_assert_true (desk_store_apply_page_at (store, DESK_STORE_COLLECTION_MESSAGES, messages,
+                                           "messages?open=true", "o2", &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (store, "tickets-changed", G_CALLBACK (count_changes_cb), &changes);
+  g_signal_connect (store, "messages-changed", G_CALLBACK (count_changes_cb), &changes);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_true (
+          desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, tickets, "c1", &error));
+      g_assert_true (
+          desk_store_apply_page (store, DESK_STORE_COLLECTION_MESSAGES, messages, "c2", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_cmpint (desk_store_count (store, DESK_STORE_COLLECTION_TICKETS), ==, 2);
+  g_assert_cmpint (desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES), ==, 2);
+  g_assert_cmpint (count_matches (store, "deposit"), ==, 1);
+  g_assert_cmpint (count_matches (store, "transfer"), ==, 1);
+
+  /* Each cursor where its pass left it. */
+  cursor = desk_store_dup_named_cursor (store, "tickets?open=true");
+  g_assert_cmpstr (cursor, ==, "o1");
+  g_clear_pointer (&cursor, g_free);
+  cursor = desk_store_dup_cursor (store, DESK_STORE_COLLECTION_TICKETS);
+  g_assert_cmpstr (cursor, ==, "c1");
+  g_clear_pointer (&cursor, g_free);
+
+  /* One ticket and one message change: only they are written again. */
+  ticket = g_ptr_array_index (tickets, 0);
+  g_free (ticket->subject);
+  ticket->subject = g_strdup ("Refund requested");
+  ticket->version++;
+  message = g_ptr_array_index (messages, 1);
+  g_free (message->body);
+  message->body = g_strdup ("Any update");
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, tickets, "c3", &error));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_MESSAGES, messages, "c4", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_cmpint (count_matches (store, "deposit"), ==, 0);
+  g_assert_cmpint (count_matches (store, "refund"), ==, 1);
+  g_assert_cmpint (count_matches (store, "waiting"), ==, 0);
+  g_assert_cmpint (count_matches (store, "update"), ==, 1);
+  g_assert_cmpint (count_matches (store, "transfer"), ==, 1);
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -680,12 +858,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/migrations", test_migrations_from_every_version);
   g_test_add_func ("/Desk/Core/Store/newer-cache-refused", test_newer_cache_is_refused);
   g_test_add_func ("/Desk/Core/Store/pages-and-tombstones", test_pages_and_tombstones);
+  g_test_add_func ("/Desk/Core/Store/change-signals", test_change_signals);
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
   g_test_add_func ("/Desk/Core/Store/sort-orders", test_sort_orders);
   g_test_add_func ("/Desk/Core/Store/demo-knowledge-base", test_demo_knowledge_base);
   g_test_add_func ("/Desk/Core/Store/demo-canned-replies", test_demo_canned_replies);
   g_test_add_func ("/Desk/Core/Store/inbox-search-chinese", test_inbox_search_chinese);
+  g_test_add_func ("/Desk/Core/Store/page-again", test_page_again);
 
   return g_test_run ();
 }

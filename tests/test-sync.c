@@ -15,6 +15,7 @@
 
 #include <glib/gstdio.h>
 
+#include "desk-fts-tokenizer.h"
 #include "desk-sync.h"
 #include "desk-test-server.h"
 
@@ -340,6 +341,8 @@ spawn_child (Fixture *fixture, const char *cache_path, guint kill_after_msec)
   return wait_status;
 }
 
+static void assert_full_text_consistent (Fixture *fixture);
+
 static void
 test_killed_at_random (Fixture *fixture, gconstpointer data)
 {
@@ -401,16 +404,26 @@ test_killed_at_random (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (killed, >, 0);
 
   assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
+  assert_full_text_consistent (fixture);
 }
+
+typedef struct
+{
+  Fixture *fixture;
+  gboolean down;
+} GoDown;
 
 static void
 page_applied_cb (DeskSync *sync, guint collection, guint n_items, gpointer user_data)
 {
-  Fixture *fixture = user_data;
+  GoDown *go_down = user_data;
 
   /* After the second page, the server goes away. */
-  if (desk_sync_get_done (sync) == 100)
-    desk_test_server_set_online (fixture->server, FALSE);
+  if (!go_down->down && desk_sync_get_done (sync) >= 100)
+    {
+      desk_test_server_set_online (go_down->fixture->server, FALSE);
+      go_down->down = TRUE;
+    }
 }
 
 static void
@@ -418,9 +431,10 @@ test_server_down_mid_sync (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (DeskSync) sync = new_sync (fixture, DESK_ROLE_LEAD, 50);
   g_autoptr (GError) error = NULL;
+  GoDown go_down = { fixture, FALSE };
   gulong handler;
 
-  handler = g_signal_connect (sync, "page-applied", G_CALLBACK (page_applied_cb), fixture);
+  handler = g_signal_connect (sync, "page-applied", G_CALLBACK (page_applied_cb), &go_down);
   /* Fail fast instead of backing off for half a minute. */
   g_assert_false (run_sync (sync, &error));
   g_assert_error (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_OFFLINE);
@@ -431,6 +445,458 @@ test_server_down_mid_sync (Fixture *fixture, gconstpointer data)
   g_assert_true (run_sync (sync, &error));
   g_assert_no_error (error);
   assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
+}
+
+/* Open work first */
+
+static void
+walk_feed (Fixture    *fixture,
+           const char *path,
+           DeskRole    role,
+           void (*func) (JsonObject *item, gpointer user_data),
+           gpointer user_data)
+{
+  g_autofree char *cursor = NULL;
+  gboolean         more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *url =
+          cursor ? g_strdup_printf ("%s%climit=500&since=%s", path, strchr (path, '?') ? '&' : '?',
+                                    cursor)
+                 : g_strdup_printf ("%s%climit=500", path, strchr (path, '?') ? '&' : '?');
+      g_autoptr (JsonNode) node = NULL;
+      JsonObject *page;
+      JsonArray  *items;
+      guint       status;
+
+      node = desk_test_request_json (fixture->server, "GET", url,
+                                     desk_test_server_get_token (fixture->server, role), NULL,
+                                     &status);
+      g_assert_cmpuint (status, ==, 200);
+      page = json_node_get_object (node);
+      items = json_object_get_array_member (page, "items");
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        func (json_array_get_object_element (items, i), user_data);
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (page, "next"));
+      more = json_object_get_boolean_member (page, "more");
+    }
+}
+
+static void
+count_item_cb (JsonObject *item, gpointer user_data)
+{
+  (*(guint64 *) user_data)++;
+}
+
+/* Items in a feed, tombstones included: what a sync of it applies. */
+static guint64
+feed_length (Fixture *fixture, const char *path, DeskRole role)
+{
+  guint64 n = 0;
+
+  walk_feed (fixture, path, role, count_item_cb, &n);
+  return n;
+}
+
+static guint64
+all_feeds_length (Fixture *fixture, DeskRole role)
+{
+  return feed_length (fixture, "/api/v1/tickets", role) +
+         feed_length (fixture, "/api/v1/messages", role) +
+         feed_length (fixture, "/api/v1/kb/articles", role) +
+         feed_length (fixture, "/api/v1/canned-replies", role);
+}
+
+static GHashTable *
+id_set_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+static void
+id_set_add (GHashTable *set, gint64 id)
+{
+  g_hash_table_add (set, g_memdup2 (&id, sizeof id));
+}
+
+typedef struct
+{
+  GHashTable *tickets;
+  GHashTable *messages;
+} OpenWork;
+
+static void
+collect_open_ticket_cb (JsonObject *item, gpointer user_data)
+{
+  OpenWork   *work = user_data;
+  const char *status = json_object_get_string_member_with_default (item, "status", "");
+
+  if (!json_object_get_boolean_member_with_default (item, "deleted", FALSE) &&
+      (g_str_equal (status, "new") || g_str_equal (status, "open") ||
+       g_str_equal (status, "pending")))
+    id_set_add (work->tickets, json_object_get_int_member (item, "id"));
+}
+
+static void
+collect_open_message_cb (JsonObject *item, gpointer user_data)
+{
+  OpenWork *work = user_data;
+  gint64    ticket_id = json_object_get_int_member_with_default (item, "ticket_id", 0);
+
+  if (!json_object_get_boolean_member_with_default (item, "deleted", FALSE) &&
+      g_hash_table_contains (work->tickets, &ticket_id))
+    id_set_add (work->messages, json_object_get_int_member (item, "id"));
+}
+
+/* The open tickets on the server and their messages, read from the whole
+ * feeds (not from the open ones: they are what is being tested). */
+static OpenWork
+server_open_work (Fixture *fixture, DeskRole role)
+{
+  OpenWork work = { id_set_new (), id_set_new () };
+
+  walk_feed (fixture, "/api/v1/tickets", role, collect_open_ticket_cb, &work);
+  walk_feed (fixture, "/api/v1/messages", role, collect_open_message_cb, &work);
+
+  return work;
+}
+
+static void
+open_work_clear (OpenWork *work)
+{
+  g_clear_pointer (&work->tickets, g_hash_table_unref);
+  g_clear_pointer (&work->messages, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OpenWork, open_work_clear)
+
+static sqlite3 *
+open_cache (Fixture *fixture, int flags)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->cache_path, &db, flags, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+static GHashTable *
+cache_ids (Fixture *fixture, const char *sql)
+{
+  GHashTable   *ids = id_set_new ();
+  sqlite3      *db = open_cache (fixture, SQLITE_OPEN_READONLY);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    id_set_add (ids, sqlite3_column_int64 (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return ids;
+}
+
+static gint64
+cache_count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64        count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return count;
+}
+
+static char *
+cache_cursor (Fixture *fixture, const char *name)
+{
+  sqlite3      *db = open_cache (fixture, SQLITE_OPEN_READONLY);
+  sqlite3_stmt *stmt = NULL;
+  char         *cursor = NULL;
+
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "SELECT cursor FROM cursors WHERE collection = ?", -1, &stmt, NULL),
+      ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    cursor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return cursor;
+}
+
+/* Items applied twice (open work, then the history) left one row and one
+ * full-text entry each. */
+static void
+assert_full_text_consistent (Fixture *fixture)
+{
+  static const char *terms[] = { "review", "withdrawal", "customer", "example" };
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = open_cache (fixture, SQLITE_OPEN_READWRITE);
+  char    *message = NULL;
+
+  desk_fts_tokenizer_register (db, &error);
+  g_assert_no_error (error);
+  sqlite3_exec (db,
+                "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check');"
+                "INSERT INTO tickets_fts (tickets_fts) VALUES ('integrity-check');",
+                NULL, NULL, &message);
+  g_assert_cmpstr (message, ==, NULL);
+  g_assert_cmpint (cache_count (db, "SELECT COUNT(*) FROM tickets_fts_docsize"), ==,
+                   cache_count (db, "SELECT COUNT(*) FROM tickets"));
+  g_assert_cmpint (cache_count (db, "SELECT COUNT(*) FROM messages_fts_docsize"), ==,
+                   cache_count (db, "SELECT COUNT(*) FROM messages"));
+
+  /* The ticket index has no content to check against: it must answer as
+   * one built afresh from the tickets does. */
+  sqlite3_exec (db,
+                "CREATE VIRTUAL TABLE temp.fresh_fts USING fts5 (subject, requester, content='',"
+                "  tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2');"
+                "INSERT INTO fresh_fts (rowid, subject, requester) SELECT id, subject,"
+                "  coalesce(requester_name, '') || ' ' || coalesce(requester_email, '')"
+                "  FROM tickets;",
+                NULL, NULL, &message);
+  g_assert_cmpstr (message, ==, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (terms); i++)
+    {
+      g_autofree char *in_cache = g_strdup_printf (
+          "SELECT COUNT(*) FROM tickets_fts WHERE tickets_fts MATCH '%s'", terms[i]);
+      g_autofree char *fresh =
+          g_strdup_printf ("SELECT COUNT(*) FROM fresh_fts WHERE fresh_fts MATCH '%s'", terms[i]);
+
+      g_assert_cmpint (cache_count (db, fresh), >, 0);
+      g_assert_cmpint (cache_count (db, in_cache), ==, cache_count (db, fresh));
+    }
+  sqlite3_close (db);
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  GHashTable *tickets; /* what the cache held when the first solved ticket landed */
+  GHashTable *messages;
+  guint       open_work_synced;
+  gboolean    synced_before_solved;
+  guint64     first_estimate;
+  double      progress;
+  guint       n_pages;
+} Watch;
+
+static void
+watch_page_applied_cb (DeskSync *sync, guint collection, guint n_items, gpointer user_data)
+{
+  Watch   *watch = user_data;
+  sqlite3 *db;
+  double   progress = (double) desk_sync_get_done (sync) / desk_sync_get_total_estimate (sync);
+
+  /* Progress never goes back, and the first estimate is one of the whole
+   * sync, history included. */
+  g_assert_cmpuint (desk_sync_get_done (sync), <=, desk_sync_get_total_estimate (sync));
+  g_assert_cmpfloat (progress, >=, watch->progress);
+  g_assert_cmpfloat (desk_sync_get_progress (sync), ==, progress);
+  watch->progress = progress;
+  if (watch->n_pages++ == 0)
+    watch->first_estimate = desk_sync_get_total_estimate (sync);
+
+  if (watch->tickets != NULL)
+    return;
+
+  db = open_cache (watch->fixture, SQLITE_OPEN_READONLY);
+  if (cache_count (db, "SELECT COUNT(*) FROM tickets WHERE status >= 3") > 0)
+    {
+      watch->tickets = cache_ids (watch->fixture, "SELECT id FROM tickets WHERE status < 3");
+      watch->messages = cache_ids (watch->fixture, "SELECT id FROM messages");
+      watch->synced_before_solved = watch->open_work_synced > 0;
+    }
+  sqlite3_close (db);
+}
+
+static void
+watch_open_work_synced_cb (DeskSync *sync, gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  watch->open_work_synced++;
+}
+
+static void
+watch_clear (Watch *watch)
+{
+  g_clear_pointer (&watch->tickets, g_hash_table_unref);
+  g_clear_pointer (&watch->messages, g_hash_table_unref);
+}
+
+static void
+assert_subset (GHashTable *expected, GHashTable *actual, const char *what)
+{
+  GHashTableIter iter;
+  gpointer       key;
+
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (actual, key))
+      g_error ("%s %" G_GINT64_FORMAT " was not there in time", what, *(gint64 *) key);
+}
+
+/* A desk with a long history: every open ticket and every message of one
+ * lands before the first solved ticket, then everything else. */
+static void
+test_open_work_first (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (DeskSync) sync = new_sync (fixture, DESK_ROLE_LEAD, 50);
+  g_autoptr (GError) error = NULL;
+  g_auto (OpenWork) work = { NULL, NULL };
+  Watch   watch = { fixture };
+  guint64 expected_done;
+
+  desk_test_server_seed_synthetic (fixture->server, 600, 2400);
+  desk_test_server_solve_tickets (fixture->server, 8);
+  work = server_open_work (fixture, DESK_ROLE_LEAD);
+  g_test_message ("%u open tickets with %u messages", g_hash_table_size (work.tickets),
+                  g_hash_table_size (work.messages));
+  g_assert_cmpuint (g_hash_table_size (work.tickets), >, 30);
+  g_assert_cmpuint (g_hash_table_size (work.messages), >, 100);
+
+  /* The open feeds, then all of every feed: nothing more. */
+  expected_done = g_hash_table_size (work.tickets) + g_hash_table_size (work.messages) +
+                  all_feeds_length (fixture, DESK_ROLE_LEAD);
+
+  g_signal_connect (sync, "page-applied", G_CALLBACK (watch_page_applied_cb), &watch);
+  g_signal_connect (sync, "open-work-synced", G_CALLBACK (watch_open_work_synced_cb), &watch);
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+
+  g_assert_nonnull (watch.tickets);
+  assert_subset (work.tickets, watch.tickets, "Open ticket");
+  assert_subset (work.messages, watch.messages, "Message of an open ticket");
+  g_assert_cmpuint (g_hash_table_size (watch.tickets), ==, g_hash_table_size (work.tickets));
+  g_assert_cmpuint (watch.open_work_synced, ==, 1);
+  g_assert_true (watch.synced_before_solved);
+
+  g_assert_cmpuint (desk_sync_get_done (sync), ==, expected_done);
+  g_assert_cmpfloat (desk_sync_get_progress (sync), ==, 1.0);
+  g_test_message ("first estimate %" G_GUINT64_FORMAT ", done %" G_GUINT64_FORMAT,
+                  watch.first_estimate, expected_done);
+  g_assert_cmpuint (watch.first_estimate, >=, expected_done / 2);
+  g_assert_cmpuint (watch.first_estimate, <=, expected_done * 2);
+
+  assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
+  assert_full_text_consistent (fixture);
+  watch_clear (&watch);
+}
+
+/* An agent's open work is that of the agent's queues, and the cache ends as
+ * the agent's view of the server. */
+static void
+test_open_work_first_agent (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (DeskSync) sync = new_sync (fixture, DESK_ROLE_AGENT, 50);
+  g_autoptr (GError) error = NULL;
+  g_auto (OpenWork) work = { NULL, NULL };
+  Watch watch = { fixture };
+
+  desk_test_server_seed_synthetic (fixture->server, 400, 1600);
+  desk_test_server_solve_tickets (fixture->server, 5);
+  work = server_open_work (fixture, DESK_ROLE_AGENT);
+
+  g_signal_connect (sync, "page-applied", G_CALLBACK (watch_page_applied_cb), &watch);
+  g_signal_connect (sync, "open-work-synced", G_CALLBACK (watch_open_work_synced_cb), &watch);
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+
+  g_assert_nonnull (watch.tickets);
+  assert_subset (work.tickets, watch.tickets, "Open ticket");
+  assert_subset (work.messages, watch.messages, "Message of an open ticket");
+  g_assert_cmpuint (g_hash_table_size (watch.tickets), ==, g_hash_table_size (work.tickets));
+  g_assert_cmpuint (watch.open_work_synced, ==, 1);
+  assert_cache_matches_server (fixture, DESK_ROLE_AGENT);
+  watch_clear (&watch);
+}
+
+/* Once the whole ticket feed has begun, syncs leave the open feeds alone. */
+static void
+test_second_sync_skips_open_work (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (DeskSync) sync = new_sync (fixture, DESK_ROLE_LEAD, 100);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  g_auto (OpenWork) work = { NULL, NULL };
+  g_autofree char *open_tickets = NULL;
+  g_autofree char *open_messages = NULL;
+  g_autofree char *messages = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *after = NULL;
+  Watch            watch = { fixture };
+  GHashTableIter   iter;
+  gpointer         key;
+  guint            status;
+
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+  open_tickets = cache_cursor (fixture, "tickets?open=true");
+  open_messages = cache_cursor (fixture, "messages?open=true");
+  messages = cache_cursor (fixture, "messages");
+  g_assert_nonnull (open_tickets);
+  g_assert_nonnull (open_messages);
+
+  /* New open work on the server. */
+  work = server_open_work (fixture, DESK_ROLE_LEAD);
+  g_hash_table_iter_init (&iter, work.tickets);
+  g_assert_true (g_hash_table_iter_next (&iter, &key, NULL));
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", *(gint64 *) key);
+  reply = desk_test_request_json (fixture->server, "POST", path,
+                                  desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD),
+                                  "{\"body\":\"On it\",\"visibility\":\"public\"}", &status);
+  g_assert_cmpuint (status, ==, 201);
+
+  g_signal_connect (sync, "page-applied", G_CALLBACK (watch_page_applied_cb), &watch);
+  g_signal_connect (sync, "open-work-synced", G_CALLBACK (watch_open_work_synced_cb), &watch);
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+
+  /* The reply and its ticket (a new message count), nothing more. */
+  g_assert_cmpuint (watch.open_work_synced, ==, 0);
+  g_assert_cmpuint (desk_sync_get_done (sync), ==, 2);
+  after = cache_cursor (fixture, "tickets?open=true");
+  g_assert_cmpstr (after, ==, open_tickets);
+  g_clear_pointer (&after, g_free);
+  after = cache_cursor (fixture, "messages?open=true");
+  g_assert_cmpstr (after, ==, open_messages);
+  g_clear_pointer (&after, g_free);
+  after = cache_cursor (fixture, "messages");
+  g_assert_cmpstr (after, !=, messages);
+  assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
+  watch_clear (&watch);
+}
+
+/* A server from before `?open=true` answers the open feeds with everything:
+ * the sync notices and walks each feed once. */
+static void
+test_server_without_open_filter (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (DeskSync) sync = new_sync (fixture, DESK_ROLE_LEAD, 50);
+  g_autoptr (GError) error = NULL;
+  Watch   watch = { fixture };
+  guint64 expected_done;
+
+  desk_test_server_ignore_open_filter (fixture->server, TRUE);
+  expected_done = all_feeds_length (fixture, DESK_ROLE_LEAD);
+
+  g_signal_connect (sync, "page-applied", G_CALLBACK (watch_page_applied_cb), &watch);
+  g_signal_connect (sync, "open-work-synced", G_CALLBACK (watch_open_work_synced_cb), &watch);
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (watch.open_work_synced, ==, 0);
+  g_assert_cmpuint (desk_sync_get_done (sync), ==, expected_done);
+  assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
+  watch_clear (&watch);
 }
 
 int
@@ -450,6 +916,14 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/Desk/Sync/server-down-mid-sync", Fixture, NULL, fixture_setup,
               test_server_down_mid_sync, fixture_teardown);
+  g_test_add ("/Desk/Sync/open-work-first", Fixture, NULL, fixture_setup, test_open_work_first,
+              fixture_teardown);
+  g_test_add ("/Desk/Sync/open-work-first-agent", Fixture, NULL, fixture_setup,
+              test_open_work_first_agent, fixture_teardown);
+  g_test_add ("/Desk/Sync/second-sync-skips-open-work", Fixture, NULL, fixture_setup,
+              test_second_sync_skips_open_work, fixture_teardown);
+  g_test_add ("/Desk/Sync/server-without-open-filter", Fixture, NULL, fixture_setup,
+              test_server_without_open_filter, fixture_teardown);
 
   return g_test_run ();
 }

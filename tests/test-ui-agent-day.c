@@ -12,8 +12,12 @@
 #include <glib/gstdio.h>
 
 #include "desk-application-private.h"
+#include "desk-realtime.h"
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
+#include "desk-ticket-controls.h"
+#include "desk-ticket.h"
+#include "desk-view-row.h"
 #include "desk-window.h"
 
 /* The app against the real reference server, driven as an agent would. */
@@ -27,6 +31,29 @@ test_server_starter (const char *data_dir, char **base_url, char **token, GError
   *base_url = g_strdup (desk_test_server_get_base_url (server));
   *token = g_strdup (desk_test_server_get_token (server, DESK_ROLE_LEAD));
   return g_object_new (G_TYPE_OBJECT, NULL);
+}
+
+static gboolean
+notified (const char *expected)
+{
+  GPtrArray *notifications = desk_test_get_notifications ();
+
+  for (guint i = 0; notifications != NULL && i < notifications->len; i++)
+    if (g_str_equal (g_ptr_array_index (notifications, i), expected))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+typing_event_cb (DeskRealtime *realtime,
+                 const char   *type,
+                 gint64        id,
+                 gint64        ticket_id,
+                 JsonObject   *event,
+                 gint64       *typist)
+{
+  if (g_str_equal (type, "typing"))
+    *typist = id;
 }
 
 static gboolean
@@ -67,18 +94,34 @@ inbox_rows (DeskWindow *window)
   return model ? g_list_model_get_n_items (model) : 0;
 }
 
+/* The test looks at the server as an admin, so that its polling does not
+ * spend the signed-in lead's rate limit, and not more than every 20 ms. */
+static JsonNode *
+get_from_server (const char *path)
+{
+  JsonNode *node;
+  guint     status;
+
+  g_usleep (20000);
+  node = desk_test_request_json (
+      server, "GET", path, desk_test_server_get_token (server, DESK_ROLE_ADMIN), NULL, &status);
+  if (status != 200 || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_clear_pointer (&node, json_node_unref);
+  return node;
+}
+
 static gboolean
 server_has_message (gint64 ticket_id, const char *body)
 {
   g_autofree char *path =
       g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", ticket_id);
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) node = get_from_server (path);
   JsonArray *items;
-  guint      status;
   guint      found = 0;
 
-  node = desk_test_request_json (
-      server, "GET", path, desk_test_server_get_token (server, DESK_ROLE_LEAD), NULL, &status);
+  /* Right after the server comes back, it may not answer yet. */
+  if (node == NULL)
+    return FALSE;
   items = json_object_get_array_member (json_node_get_object (node), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
     found +=
@@ -109,6 +152,136 @@ label_shows (GtkWidget *widget, const char *text)
       return TRUE;
 
   return FALSE;
+}
+
+static gint64
+server_ticket_int (const char *path, const char *member)
+{
+  g_autoptr (JsonNode) node = get_from_server (path);
+  JsonObject *object;
+
+  if (node == NULL)
+    return -1;
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, member) || json_object_get_null_member (object, member))
+    return 0;
+  return json_object_get_int_member (object, member);
+}
+
+static gboolean
+server_ticket_string (const char *path, const char *member, const char *value)
+{
+  g_autoptr (JsonNode) node = get_from_server (path);
+
+  return node != NULL &&
+         g_strcmp0 (json_object_get_string_member (json_node_get_object (node), member), value) ==
+             0;
+}
+
+static gint64
+cached_version (DeskStore *store, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) ticket = desk_store_load_ticket (store, ticket_id);
+
+  return ticket ? ticket->version : 0;
+}
+
+static gboolean
+label_starts_with (GtkWidget *widget, const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (label_starts_with (c, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+static DeskTicket *
+row_ticket (DeskWindow *window, guint position)
+{
+  GListModel *model = G_LIST_MODEL (
+      gtk_list_view_get_model (GTK_LIST_VIEW (template_child (window, "inbox_list"))));
+
+  return g_list_model_get_item (model, position);
+}
+
+/* The first row has @word in its subject, its customer or a message. */
+static gboolean
+first_row_mentions (DeskStore *store, DeskWindow *window, const char *word)
+{
+  g_autoptr (DeskTicket) ticket = row_ticket (window, 0);
+  const DeskTicketRecord *record = desk_ticket_get_record (ticket);
+  g_autoptr (GPtrArray) messages = desk_store_load_messages (store, record->id);
+  g_autofree char *subject = g_utf8_strdown (record->subject, -1);
+
+  if (strstr (subject, word) != NULL)
+    return TRUE;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      g_autofree char *body =
+          g_utf8_strdown (((DeskMessageRecord *) g_ptr_array_index (messages, i))->body, -1);
+
+      if (strstr (body, word) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkListBoxRow *
+find_view (GtkListBox *views, const char *view_id)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (views, i)); i++)
+    if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), view_id) == 0)
+      return row;
+  return NULL;
+}
+
+static gboolean
+all_rows_in_queue (DeskWindow *window, gint64 queue_id)
+{
+  for (guint i = 0; i < inbox_rows (window); i++)
+    {
+      g_autoptr (DeskTicket) ticket = row_ticket (window, i);
+
+      if (desk_ticket_get_record (ticket)->queue_id != queue_id)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+inbox_contains (DeskWindow *window, gint64 ticket_id)
+{
+  for (guint i = 0; i < inbox_rows (window); i++)
+    {
+      g_autoptr (DeskTicket) ticket = row_ticket (window, i);
+
+      if (desk_ticket_get_id (ticket) == ticket_id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+rows_are_newest_first (DeskWindow *window)
+{
+  gint64 previous = G_MAXINT64;
+
+  for (guint i = 0; i < MIN (inbox_rows (window), 50); i++)
+    {
+      g_autoptr (DeskTicket) ticket = row_ticket (window, i);
+      gint64 created = desk_ticket_get_record (ticket)->created_at;
+
+      if (created > previous)
+        return FALSE;
+      previous = created;
+    }
+  return TRUE;
 }
 
 static void
@@ -142,6 +315,70 @@ test_agent_day (void)
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-inbox.png");
 
+  /* Each queue has a view, and "Pending" one of its own. */
+  {
+    GtkListBox    *views = GTK_LIST_BOX (template_child (window, "views_list"));
+    GtkListBoxRow *queue_row = NULL;
+    GtkListBoxRow *row;
+
+    WAIT_FOR (label_shows (GTK_WIDGET (views), "Pending") &&
+              (queue_row = find_view (views, "queue-2")) != NULL);
+    g_signal_emit_by_name (views, "row-activated", queue_row);
+    WAIT_FOR (inbox_rows (window) > 0 && all_rows_in_queue (window, 2));
+    row = find_view (views, "all-open");
+    g_signal_emit_by_name (views, "row-activated", row);
+    WAIT_FOR (!all_rows_in_queue (window, 2));
+  }
+
+  /* Ctrl+F narrows the view to tickets with the words, in subjects,
+   * customers and messages, in Chinese too; nothing found says so. */
+  {
+    guint all_rows = inbox_rows (window);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+    g_assert_true (
+        gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (template_child (window, "search_bar"))));
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "SWIFT");
+    WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
+    g_assert_true (first_row_mentions (app->store, window, "swift"));
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "充值");
+    WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "qwxzv");
+    WAIT_FOR (inbox_rows (window) == 0);
+    g_assert_true (label_shows (template_child (window, "inbox_empty"), "No Tickets Match"));
+    /* A search kept as a view of its own, in the sidebar, then deleted. */
+    {
+      GtkListBox      *views = GTK_LIST_BOX (template_child (window, "views_list"));
+      GtkListBoxRow   *saved_row = NULL;
+      g_autofree char *saved_id = NULL;
+      guint            swift_rows;
+
+      gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "SWIFT");
+      WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
+      swift_rows = inbox_rows (window);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.save-view", "s", "Wire transfers");
+      WAIT_FOR (label_shows (GTK_WIDGET (views), "Wire transfers"));
+      saved_row = gtk_list_box_get_selected_row (views);
+      g_assert_nonnull (saved_row);
+      saved_id = g_strdup (desk_view_row_get_view_id (DESK_VIEW_ROW (saved_row)));
+      g_assert_true (g_str_has_prefix (saved_id, "saved-"));
+      g_assert_cmpstr (
+          gtk_editable_get_text (GTK_EDITABLE (template_child (window, "search_entry"))), ==, "");
+      WAIT_FOR (inbox_rows (window) == swift_rows);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-view", "s", saved_id);
+      g_assert_false (label_shows (GTK_WIDGET (views), "Wire transfers"));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+    }
+
+    gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "");
+    WAIT_FOR (inbox_rows (window) == all_rows);
+
+    /* The sort menu reorders the view: newest first. */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "newest");
+    g_assert_true (rows_are_newest_first (window));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sort", "s", "sla");
+  }
+
   /* A customer's markup is shown as the characters they typed. */
   chat = desk_test_request_json (
       server, "POST", "/api/v1/public/chats", NULL,
@@ -152,7 +389,51 @@ test_agent_day (void)
   chat_id = json_object_get_int_member (json_node_get_object (chat), "chat_id");
   WAIT_FOR (in_cache (app->store, chat_id));
 
+  /* The new chat notifies, its text escaped for the notification server. */
+  {
+    g_autofree char *expected = g_strdup_printf (
+        "ticket-%" G_GINT64_FORMAT "\nNew chat from Mallory <i>\n&lt;b&gt;hello&lt;/b&gt;",
+        chat_id);
+
+    WAIT_FOR (notified (expected));
+  }
+
   desk_window_open_ticket (window, chat_id);
+
+  /* The customer types: the conversation says so, with the name as typed. */
+  {
+    g_autofree char *typing_path =
+        g_strdup_printf ("/api/v1/public/chats/%" G_GINT64_FORMAT "/typing", chat_id);
+    g_autoptr (JsonNode) answer = NULL;
+    guint typing_status;
+
+    answer = desk_test_request_json (
+        server, "POST", typing_path,
+        json_object_get_string_member (json_node_get_object (chat), "customer_token"), "{}",
+        &typing_status);
+    g_assert_cmpuint (typing_status, ==, 204);
+    WAIT_FOR (label_shows (template_child (window, "typing_label"), "Mallory <i> is typing…"));
+  }
+
+  /* The agent types a reply: a colleague (another events stream) is told. */
+  {
+    g_autoptr (DeskRealtime) colleague =
+        desk_realtime_new (desk_test_server_get_base_url (server),
+                           desk_test_server_get_token (server, DESK_ROLE_ADMIN));
+    gint64         typist = 0;
+    GtkTextBuffer *composer =
+        gtk_text_view_get_buffer (GTK_TEXT_VIEW (template_child (window, "composer_view")));
+
+    g_signal_connect (colleague, "event", G_CALLBACK (typing_event_cb), &typist);
+    desk_realtime_start (colleague);
+    WAIT_FOR (desk_realtime_get_state (colleague) == DESK_REALTIME_CONNECTED &&
+              desk_application_get_user_id (app) != 0);
+    gtk_widget_grab_focus (template_child (window, "composer_view"));
+    gtk_text_buffer_insert_interactive_at_cursor (composer, "Th", -1, TRUE);
+    WAIT_FOR (typist == desk_application_get_user_id (app));
+    desk_realtime_stop (colleague);
+    gtk_text_buffer_set_text (composer, "", -1);
+  }
   desk_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (label_shows (template_child (window, "conversation_title"), markup));
   WAIT_FOR (label_shows (template_child (window, "thread_list"), "<b>hello</b>"));
@@ -164,7 +445,8 @@ test_agent_day (void)
   WAIT_FOR (server_has_message (chat_id, "Thanks, checking your deposit now."));
   WAIT_FOR (
       label_shows (template_child (window, "thread_list"), "Thanks, checking your deposit now."));
-  g_assert_true (label_shows (template_child (window, "composer_status"), "Sent"));
+  /* A sync may show the reply before the server's answer to the send. */
+  WAIT_FOR (label_shows (template_child (window, "composer_status"), "Sent"));
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-conversation.png");
 
@@ -174,6 +456,132 @@ test_agent_day (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
   WAIT_FOR (server_has_message (chat_id, "Deposit is on chain, 2 confirmations."));
   WAIT_FOR (label_shows (template_child (window, "thread_list"), "Internal note"));
+
+  /* With the server down, a reply waits and the sidebar says so; when
+   * the server is back it arrives, once. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "reply_toggle")), TRUE);
+  desk_test_server_set_online (server, FALSE);
+  gtk_text_buffer_set_text (buffer, "Sorry for the wait, one more check.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+  WAIT_FOR (label_shows (template_child (window, "connection_label"),
+                         "Offline — 1 change waiting to send"));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-offline.png");
+  desk_test_server_set_online (server, TRUE);
+  WAIT_FOR (server_has_message (chat_id, "Sorry for the wait, one more check."));
+  WAIT_FOR (!gtk_revealer_get_reveal_child (
+      GTK_REVEALER (template_child (window, "connection_revealer"))));
+  g_assert_true (server_has_message (chat_id, "Sorry for the wait, one more check."));
+
+  /* Claimed from the controls, then solved: the chat leaves "All Open". */
+  {
+    GtkWidget *controls = template_child (window, "ticket_controls");
+    GtkWidget *status_dropdown = GTK_WIDGET (
+        gtk_widget_get_template_child (controls, DESK_TYPE_TICKET_CONTROLS, "status_dropdown"));
+    GtkWidget *priority = GTK_WIDGET (
+        gtk_widget_get_template_child (controls, DESK_TYPE_TICKET_CONTROLS, "priority_dropdown"));
+    GtkWidget *claim = GTK_WIDGET (
+        gtk_widget_get_template_child (controls, DESK_TYPE_TICKET_CONTROLS, "claim_button"));
+    g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, chat_id);
+    const char      *lead = desk_test_server_get_token (server, DESK_ROLE_LEAD);
+
+    /* Changes carry the version the agent saw: wait for the latest. */
+    WAIT_FOR (desk_application_get_user_id (app) != 0 && gtk_widget_get_visible (claim) &&
+              cached_version (app->store, chat_id) == server_ticket_int (path, "version"));
+    g_signal_emit_by_name (claim, "clicked");
+    WAIT_FOR (server_ticket_int (path, "assignee_id") == desk_application_get_user_id (app));
+    /* The inbox row says who has it. */
+    WAIT_FOR (label_shows (template_child (window, "inbox_list"), "Me"));
+
+    WAIT_FOR (inbox_contains (window, chat_id) &&
+              cached_version (app->store, chat_id) == server_ticket_int (path, "version"));
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (status_dropdown), DESK_TICKET_STATUS_SOLVED);
+    WAIT_FOR (server_ticket_string (path, "status", "solved"));
+    WAIT_FOR (!inbox_contains (window, chat_id));
+
+    /* Someone else changed it meanwhile: the server refuses (409) and a
+     * toast says why, with a way to reload. */
+    {
+      g_autofree char *version =
+          g_strdup_printf ("%" G_GINT64_FORMAT, server_ticket_int (path, "version"));
+      const char *const headers[] = { "If-Match", version, NULL };
+      g_autoptr (JsonNode) node = NULL;
+      guint http_status;
+
+      WAIT_FOR (cached_version (app->store, chat_id) == g_ascii_strtoll (version, NULL, 10));
+
+      node = desk_test_request_json_full (server, "PATCH", path, lead, headers,
+                                          "{\"priority\": \"low\"}", &http_status, NULL);
+      g_assert_cmpuint (http_status, ==, 200);
+      /* Before the app hears of it. */
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (priority), DESK_PRIORITY_URGENT);
+      WAIT_FOR (label_starts_with (template_child (window, "toast_overlay"), "Not changed:"));
+      WAIT_FOR (server_ticket_string (path, "priority", "low"));
+    }
+  }
+
+  /* Mallory writes again in a new chat: the agent merges it into the
+   * first one, which gets its messages; the new one is closed. */
+  {
+    g_autoptr (JsonNode) second = NULL;
+    g_autofree char *second_path = NULL;
+    GtkWidget       *merge_list;
+    GtkListBoxRow   *row;
+    gint64           second_id;
+    guint            second_status;
+
+    second = desk_test_request_json (
+        server, "POST", "/api/v1/public/chats", NULL,
+        "{\"name\": \"Mallory <i>\", \"email\": \"m@example.com\", \"locale\": \"en\","
+        " \"subject\": \"Me again\", \"body\": \"Forgot to say: it was USDT.\"}",
+        &second_status);
+    g_assert_cmpuint (second_status, ==, 201);
+    second_id = json_object_get_int_member (json_node_get_object (second), "chat_id");
+    WAIT_FOR (in_cache (app->store, second_id));
+    desk_window_open_ticket (window, second_id);
+    merge_list = GTK_WIDGET (gtk_widget_get_template_child (
+        template_child (window, "ticket_controls"), DESK_TYPE_TICKET_CONTROLS, "merge_list"));
+    row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (merge_list), 0);
+    g_assert_nonnull (row);
+    g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (row), "ticket-id"), ==, chat_id);
+    g_signal_emit_by_name (merge_list, "row-activated", row);
+    WAIT_FOR (server_has_message (chat_id, "Forgot to say: it was USDT."));
+    second_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, second_id);
+    WAIT_FOR (server_ticket_string (second_path, "status", "closed"));
+    /* The cache follows: the message is now in the first chat's thread. */
+    desk_window_open_ticket (window, chat_id);
+    WAIT_FOR (label_shows (template_child (window, "thread_list"), "Forgot to say: it was USDT."));
+  }
+
+  /* From the keyboard: Alt+Down opens the next ticket of the view,
+   * Ctrl+R goes to the reply, and "send and set solved" answers and
+   * closes it in one go. */
+  {
+    g_autoptr (DeskTicket) first = NULL;
+    g_autofree char *path = NULL;
+    gint64           first_id;
+
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (
+                                           GTK_LIST_VIEW (template_child (window, "inbox_list")))),
+                                       GTK_INVALID_LIST_POSITION);
+    gtk_widget_activate_action (GTK_WIDGET (window), "inbox.next", NULL);
+    first = row_ticket (window, 0);
+    first_id = desk_ticket_get_id (first);
+    g_assert_cmpint (desk_window_get_ticket_id (window), ==, first_id);
+    gtk_widget_activate_action (GTK_WIDGET (window), "inbox.next", NULL);
+    g_assert_cmpint (desk_window_get_ticket_id (window), !=, first_id);
+    gtk_widget_activate_action (GTK_WIDGET (window), "inbox.previous", NULL);
+    g_assert_cmpint (desk_window_get_ticket_id (window), ==, first_id);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.reply", NULL);
+    g_assert_true (
+        gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (template_child (window, "reply_toggle"))));
+    gtk_text_buffer_set_text (buffer, "All sorted, closing this one.", -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send-and-set", "s", "solved");
+    path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, first_id);
+    WAIT_FOR (server_has_message (first_id, "All sorted, closing this one.") &&
+              server_ticket_string (path, "status", "solved"));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   desk_test_iterate ();

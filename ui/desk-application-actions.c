@@ -103,7 +103,15 @@ desk_application_actions_open_ticket (GSimpleAction *action, GVariant *param, gp
   gtk_window_present (window);
 }
 
+/* Fetches what changed now, not at the next event. */
+static void
+desk_application_actions_sync (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  _desk_application_sync (DESK_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
+  { "sync", desk_application_actions_sync },
   { "quit", desk_application_actions_quit },
   { "about", desk_application_actions_about },
   { "preferences", desk_application_actions_preferences },
@@ -122,6 +130,7 @@ static const struct
   { "app.shortcuts", { "<Control>question", NULL } },
   { "app.new-window", { "<Control><Shift>n", NULL } },
   { "win.close", { "<Control>w", NULL } },
+  { "app.sync", { "F5", NULL } },
   { "win.toggle-side-panel", { "F9", NULL } },
   { "win.show-views", { "<Alt>Home", NULL } },
 };

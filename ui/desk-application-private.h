@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "desk-account.h"
 #include "desk-application.h"
 #include "desk-client.h"
 #include "desk-outbox.h"
@@ -25,20 +26,30 @@ struct _DeskApplication
   guint      demo : 1;
 
   /* The connection: services every window reads from. */
-  DeskDemoStarter demo_starter;
-  GObject        *demo_server;
-  DeskStore      *store;
-  DeskClient     *client;
-  DeskSync       *sync;
-  DeskOutbox     *outbox;
-  DeskRealtime   *realtime;
-  GCancellable   *cancellable;
-  char           *connection_error;
-  gint64          user_id;
-  DeskRole        role;
-  gboolean        sync_again;
+  DeskDemoStarter    demo_starter;
+  GObject           *demo_server;
+  DeskStore         *store;
+  DeskClient        *client;
+  DeskSync          *sync;
+  DeskOutbox        *outbox;
+  DeskRealtime      *realtime;
+  GCancellable      *cancellable;
+  char              *connection_error;
+  DeskArticleSearch *article_search;
+  gint64             user_id;
+  char              *user_name;
+  GPtrArray         *agents;          /* DeskUserRecord, for assigning */
+  GPtrArray         *queues;          /* DeskQueueRecord */
+  GHashTable        *unseen_messages; /* ids of new messages not yet in the cache */
+  DeskRole           role;
+  gboolean           sync_again;
+  DeskConnection     connection;
+  DeskAccount       *account;
+  gboolean           needs_account;
+  guint              retry_source;
 };
 
 void _desk_application_actions_init (DeskApplication *self);
+void _desk_application_sync (DeskApplication *self);
 
 G_END_DECLS

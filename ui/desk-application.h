@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "desk-article-search.h"
 #include "desk-outbox.h"
 #include "desk-store.h"
 #include "desk-sync.h"
@@ -37,6 +38,22 @@ DeskOutbox      *desk_application_get_outbox (DeskApplication *self);
 DeskSync        *desk_application_get_sync (DeskApplication *self);
 gint64           desk_application_get_user_id (DeskApplication *self);
 DeskRole         desk_application_get_role (DeskApplication *self);
-const char      *desk_application_get_connection_error (DeskApplication *self);
+const char      *desk_application_get_user_name (DeskApplication *self);
+GPtrArray       *desk_application_get_agents (DeskApplication *self);
+GPtrArray       *desk_application_get_queues (DeskApplication *self);
+DeskArticleSearch *desk_application_get_article_search (DeskApplication *self);
+const char        *desk_application_get_connection_error (DeskApplication *self);
+DeskConnection     desk_application_get_connection (DeskApplication *self);
+gboolean           desk_application_get_needs_account (DeskApplication *self);
+void               desk_application_send_typing (DeskApplication *self, gint64 ticket_id);
+void               desk_application_try_demo (DeskApplication *self);
+void               desk_application_sign_in_async (DeskApplication    *self,
+                                                   const char         *url,
+                                                   const char         *token,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean
+desk_application_sign_in_finish (DeskApplication *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

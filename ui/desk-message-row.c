@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-highlight.h"
+#include "desk-html.h"
 #include "desk-message-row.h"
 
 /* One message of the thread. Customer text is data: it is set as plain
@@ -20,11 +22,12 @@ struct _DeskMessageRow
   GtkWidget parent_instance;
 
   /* Template widgets */
-  GtkLabel *author_label;
-  GtkLabel *note_label;
-  GtkLabel *time_label;
-  GtkLabel *body_label;
-  GtkLabel *attachments_label;
+  GtkLabel  *author_label;
+  GtkLabel  *note_label;
+  GtkLabel  *time_label;
+  GtkLabel  *body_label;
+  GtkLabel  *attachments_label;
+  GtkButton *save_canned_button;
 };
 
 G_DEFINE_FINAL_TYPE (DeskMessageRow, desk_message_row, GTK_TYPE_WIDGET)
@@ -44,10 +47,27 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
 
   record = desk_message_get_record (message);
   internal = record->visibility == DESK_VISIBILITY_INTERNAL;
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->save_canned_button), "x", record->id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_canned_button),
+                                  "ticket.save-as-canned");
 
   gtk_label_set_text (self->author_label, record->author_name ? record->author_name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), internal);
-  gtk_label_set_text (self->body_label, record->body ? record->body : "");
+  /* An HTML e-mail is read as its text, reduced by libxml2's parser. */
+  if (record->body_html != NULL && *record->body_html != '\0')
+    {
+      g_autofree char *text = desk_html_to_text (record->body_html, -1);
+      g_autofree char *markup = desk_text_to_linked_pango (text);
+
+      gtk_label_set_markup (self->body_label, markup);
+    }
+  else
+    {
+      /* Escaped, with the addresses in it clickable. */
+      g_autofree char *markup = desk_text_to_linked_pango (record->body);
+
+      gtk_label_set_markup (self->body_label, markup);
+    }
 
   utc = g_date_time_new_from_unix_utc (record->created_at / G_USEC_PER_SEC);
   local = utc ? g_date_time_to_local (utc) : NULL;
@@ -86,6 +106,15 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "from-customer");
 }
 
+/* Team leads turn a good reply into a shared canned reply. */
+void
+desk_message_row_set_can_save_as_canned (DeskMessageRow *self, gboolean can_save)
+{
+  g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->save_canned_button), can_save);
+}
+
 static void
 desk_message_row_dispose (GObject *object)
 {
@@ -115,6 +144,7 @@ desk_message_row_class_init (DeskMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, body_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, attachments_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, save_canned_button);
 }
 
 static void

@@ -18,5 +18,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeskMessageRow, desk_message_row, DESK, MESSAGE_ROW, GtkWidget)
 
 void desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message);
+void desk_message_row_set_can_save_as_canned (DeskMessageRow *self, gboolean can_save);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ struct _DeskTicketRow
   GtkLabel *subject_label;
   GtkLabel *excerpt_label;
   GtkLabel *priority_label;
+  GtkLabel *assignee_label;
   GtkLabel *status_label;
 };
 
@@ -144,10 +145,8 @@ set_sla (DeskTicketRow *self, const DeskTicketRecord *record, gint64 now)
 }
 
 void
-desk_ticket_row_set_ticket (DeskTicketRow *self,
-                            DeskTicket    *ticket,
-                            const char    *excerpt,
-                            gint64         now)
+desk_ticket_row_set_ticket (
+    DeskTicketRow *self, DeskTicket *ticket, const char *excerpt, const char *assignee, gint64 now)
 {
   const DeskTicketRecord *record;
   g_autofree char        *accessible = NULL;
@@ -165,6 +164,8 @@ desk_ticket_row_set_ticket (DeskTicketRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->excerpt_label), excerpt != NULL && *excerpt != '\0');
   gtk_label_set_text (self->priority_label, priority_name (record->priority));
   gtk_label_set_text (self->status_label, status_name (record->status));
+  /* Who has it; nothing for a ticket that waits for someone. */
+  gtk_label_set_text (self->assignee_label, assignee ? assignee : "");
 
   if (record->status == DESK_TICKET_STATUS_NEW)
     gtk_widget_add_css_class (GTK_WIDGET (self), "unread");
@@ -218,6 +219,7 @@ desk_ticket_row_class_init (DeskTicketRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, excerpt_label);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, priority_label);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, assignee_label);
 }
 
 static void

@@ -17,9 +17,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DeskTicketRow, desk_ticket_row, DESK, TICKET_ROW, GtkWidget)
 
-void desk_ticket_row_set_ticket (DeskTicketRow *self,
-                                 DeskTicket    *ticket,
-                                 const char    *excerpt,
-                                 gint64         now);
+void desk_ticket_row_set_ticket (
+    DeskTicketRow *self, DeskTicket *ticket, const char *excerpt, const char *assignee, gint64 now);
 
 G_END_DECLS

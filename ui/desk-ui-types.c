@@ -9,10 +9,13 @@
 
 #include "config.h"
 
+#include "desk-canned-panel.h"
+#include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
 #include "desk-preferences-window.h"
 #include "desk-resources.h"
 #include "desk-ui-types.h"
+#include "desk-ticket-controls.h"
 #include "desk-ticket-row.h"
 #include "desk-view-row.h"
 #include "desk-window.h"
@@ -31,8 +34,11 @@ desk_ui_ensure_types (void)
 
   desk_register_resource ();
 
+  g_type_ensure (DESK_TYPE_CANNED_PANEL);
+  g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
   g_type_ensure (DESK_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (DESK_TYPE_TICKET_CONTROLS);
   g_type_ensure (DESK_TYPE_TICKET_ROW);
   g_type_ensure (DESK_TYPE_VIEW_ROW);
   g_type_ensure (DESK_TYPE_WINDOW);

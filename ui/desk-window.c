@@ -9,37 +9,64 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "desk-canned-panel.h"
+#include "desk-enums.h"
+#include "desk-canned-template.h"
+#include "desk-composer-assist.h"
 #include "desk-inbox-model.h"
+#include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
+#include "desk-ticket-controls.h"
 #include "desk-ticket-row.h"
 #include "desk-view-row.h"
-#include "desk-window.h"
+#include "desk-window-private.h"
 
 struct _DeskWindow
 {
   AdwApplicationWindow parent_instance;
 
   /* Template widgets */
-  AdwLeaflet      *leaflet;
-  GtkListBox      *views_list;
-  AdwWindowTitle  *inbox_title;
-  AdwWindowTitle  *conversation_title;
-  GtkPaned        *side_panel_paned;
-  GtkWidget       *side_panel;
-  AdwViewStack    *side_panel_stack;
-  GtkStack        *inbox_stack;
-  GtkListView     *inbox_list;
-  GtkProgressBar  *sync_progress;
-  GtkStack        *conversation_stack;
-  GtkListView     *thread_list;
-  GtkTextView     *composer_view;
-  GtkToggleButton *note_toggle;
-  GtkToggleButton *reply_toggle;
-  GtkLabel        *composer_status;
+  AdwLeaflet         *leaflet;
+  GtkListBox         *views_list;
+  AdwWindowTitle     *inbox_title;
+  AdwWindowTitle     *conversation_title;
+  GtkPaned           *side_panel_paned;
+  GtkWidget          *side_panel;
+  AdwViewStack       *side_panel_stack;
+  GtkStack           *inbox_stack;
+  GtkListView        *inbox_list;
+  GtkProgressBar     *sync_progress;
+  GtkStack           *conversation_stack;
+  GtkListView        *thread_list;
+  GtkTextView        *composer_view;
+  GtkToggleButton    *note_toggle;
+  GtkToggleButton    *reply_toggle;
+  GtkLabel           *composer_status;
+  DeskKnowledgePanel *knowledge_panel;
+  DeskCannedPanel    *canned_panel;
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  AdwStatusPage      *inbox_empty;
+  DeskTicketControls *ticket_controls;
+  AdwToastOverlay    *toast_overlay;
+  GtkRevealer        *connection_revealer;
+  GtkLabel           *typing_label;
+  GtkWidget          *send_menu_button;
+  GtkStack           *main_stack;
+  AdwEntryRow        *server_row;
+  AdwEntryRow        *token_row;
+  GtkLabel           *sign_in_error;
+  GtkWidget          *sign_in_button;
+  GtkWidget          *sign_in_back_button;
+  GtkImage           *connection_icon;
+  GtkLabel           *connection_label;
 
   /* Owned */
+  DeskComposerAssist *composer_assist;
   GSettings          *settings;
   DeskInboxModel     *inbox_model;
   GtkSingleSelection *inbox_selection;
@@ -49,10 +76,17 @@ struct _DeskWindow
   DeskStore  *store;
   DeskOutbox *outbox;
 
-  gint64 ticket_id;     /* the open conversation, 0 for none */
-  guint  counts_source; /* pending update of the views' counts */
+  char  *view_id;        /* the view shown in the inbox */
+  char  *sort;           /* the agent's choice of sort, NULL for the view's own */
+  gint64 ticket_id;      /* the open conversation, 0 for none */
+  guint  counts_source;  /* pending update of the views' counts */
+  guint  typing_source;  /* hides "… is typing" */
+  gint64 typing_sent_at; /* when the agent's typing was last told */
 
   guint side_panel_visible : 1;
+  guint sign_in_requested : 1;
+  guint signing_in : 1;
+  guint side_panel_position_restored : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DeskWindow, desk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -61,6 +95,7 @@ enum
 {
   PROP_0,
   PROP_SIDE_PANEL_VISIBLE,
+  PROP_SORT,
   N_PROPS
 };
 
@@ -97,7 +132,72 @@ desk_window_set_side_panel_visible (DeskWindow *self, gboolean side_panel_visibl
 #define OPEN_STATUSES                                                                              \
   (1u << DESK_TICKET_STATUS_NEW | 1u << DESK_TICKET_STATUS_OPEN | 1u << DESK_TICKET_STATUS_PENDING)
 
+static const char *sort_names[] = {
+  [DESK_INBOX_SORT_SLA] = "sla",
+  [DESK_INBOX_SORT_PRIORITY] = "priority",
+  [DESK_INBOX_SORT_NEWEST] = "newest",
+  [DESK_INBOX_SORT_LONGEST_WAITING] = "longest-waiting",
+};
+
+/* A saved view: the view it narrows, its words and its sort. The strings
+ * belong to @settings' value, kept in @saved. */
+static gboolean
+lookup_saved_view (GSettings   *settings,
+                   const char  *view_id,
+                   GVariant   **saved,
+                   const char **base,
+                   const char **search,
+                   const char **sort)
+{
+  g_autoptr (GVariant) views = g_settings_get_value (settings, "saved-views");
+
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *id;
+
+      g_variant_get (view, "(&s&s&s&s&s)", &id, NULL, base, search, sort);
+      if (g_strcmp0 (id, view_id) == 0)
+        {
+          *saved = g_steal_pointer (&view);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The built-in views of the sidebar, as filters and sorts of the inbox. */
+static void
+view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, DeskInboxSort *sort);
+
+/* A saved view is its base view narrowed by its words, in its sort. The
+ * search text lives as long as @saved. */
+static void
+saved_view_to_filter (GSettings       *settings,
+                      const char      *view_id,
+                      gint64           user_id,
+                      GVariant       **saved,
+                      DeskInboxFilter *filter,
+                      DeskInboxSort   *sort)
+{
+  const char *base = NULL;
+  const char *search = NULL;
+  const char *sort_name = NULL;
+
+  if (!lookup_saved_view (settings, view_id, saved, &base, &search, &sort_name))
+    {
+      view_to_filter ("all-open", user_id, filter, sort);
+      return;
+    }
+
+  view_to_filter (base, user_id, filter, sort);
+  if (search != NULL && *search != '\0')
+    filter->search = search;
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
+    if (g_strcmp0 (sort_name, sort_names[i]) == 0)
+      *sort = i;
+}
+
 static void
 view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, DeskInboxSort *sort)
 {
@@ -116,11 +216,224 @@ view_to_filter (const char *view_id, gint64 user_id, DeskInboxFilter *filter, De
       filter->kind = DESK_TICKET_KIND_CHAT;
       *sort = DESK_INBOX_SORT_LONGEST_WAITING;
     }
+  else if (g_strcmp0 (view_id, "pending") == 0)
+    {
+      filter->status_mask = 1u << DESK_TICKET_STATUS_PENDING;
+      *sort = DESK_INBOX_SORT_LONGEST_WAITING;
+    }
+  else if (g_str_has_prefix (view_id ? view_id : "", "queue-"))
+    filter->queue_id = g_ascii_strtoll (view_id + strlen ("queue-"), NULL, 10);
   else if (g_strcmp0 (view_id, "solved") == 0)
     {
       filter->status_mask = 1u << DESK_TICKET_STATUS_SOLVED | 1u << DESK_TICKET_STATUS_CLOSED;
       *sort = DESK_INBOX_SORT_NEWEST;
     }
+}
+
+static const char *desk_window_get_sort (DeskWindow *self);
+static void        desk_window_select_view (DeskWindow *self, DeskViewRow *row);
+static void        desk_window_restore_last_view (DeskWindow *self);
+static void        queue_update_counts (DeskWindow *self);
+
+static void
+any_view_to_filter (DeskWindow      *self,
+                    const char      *view_id,
+                    gint64           user_id,
+                    GVariant       **saved,
+                    DeskInboxFilter *filter,
+                    DeskInboxSort   *sort)
+{
+  if (g_str_has_prefix (view_id ? view_id : "", "saved-"))
+    saved_view_to_filter (self->settings, view_id, user_id, saved, filter, sort);
+  else
+    view_to_filter (view_id, user_id, filter, sort);
+}
+
+/* The agent's saved views, after the built-in ones. */
+static void
+load_saved_views (DeskWindow *self)
+{
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i));)
+    if (g_str_has_prefix (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), "saved-"))
+      gtk_list_box_remove (self->views_list, GTK_WIDGET (row));
+    else
+      i++;
+
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      const char *id;
+      const char *name;
+
+      g_variant_get_child (views, i, "(&s&s&s&s&s)", &id, &name, NULL, NULL, NULL);
+      gtk_list_box_append (self->views_list,
+                           g_object_new (DESK_TYPE_VIEW_ROW, "view-id", id, "title", name,
+                                         "icon-name", "starred-symbolic", NULL));
+    }
+}
+
+/* Keeps the current view, narrowed by the search and in the sort shown,
+ * under @name; a view of that name is replaced. */
+static void
+desk_window_save_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  g_autofree char *name = g_strstrip (g_strdup (g_variant_get_string (param, NULL)));
+  g_autofree char *id = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *search = NULL;
+  GVariantBuilder  builder;
+  GtkListBoxRow   *row;
+
+  if (*name == '\0' || self->view_id == NULL)
+    return;
+
+  /* Saving a saved view keeps what it narrows. */
+  if (g_str_has_prefix (self->view_id, "saved-"))
+    {
+      g_autoptr (GVariant) saved = NULL;
+      const char *saved_base = NULL;
+      const char *saved_search = NULL;
+      const char *saved_sort = NULL;
+
+      if (lookup_saved_view (self->settings, self->view_id, &saved, &saved_base, &saved_search,
+                             &saved_sort))
+        base = g_strdup (saved_base);
+    }
+  if (base == NULL)
+    base = g_strdup (self->view_id);
+  search = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  id = g_strdup_printf ("saved-%" G_GINT64_FORMAT, g_get_real_time ());
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *view_name;
+
+      g_variant_get (view, "(&s&s&s&s&s)", NULL, &view_name, NULL, NULL, NULL);
+      if (g_strcmp0 (view_name, name) != 0)
+        g_variant_builder_add_value (&builder, view);
+    }
+  g_variant_builder_add (&builder, "(sssss)", id, name, base, search, desk_window_get_sort (self));
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+
+  load_saved_views (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    if (g_str_equal (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), id))
+      {
+        gtk_list_box_select_row (self->views_list, row);
+        desk_window_select_view (self, DESK_VIEW_ROW (row));
+      }
+  queue_update_counts (self);
+}
+
+static void
+desk_window_delete_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  const char     *id = g_variant_get_string (param, NULL);
+  GVariantBuilder builder;
+  gboolean        was_shown = g_strcmp0 (self->view_id, id) == 0;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *view_id;
+
+      g_variant_get (view, "(&s&s&s&s&s)", &view_id, NULL, NULL, NULL, NULL);
+      if (g_strcmp0 (view_id, id) != 0)
+        g_variant_builder_add_value (&builder, view);
+    }
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+  load_saved_views (self);
+  if (was_shown)
+    {
+      g_settings_set_string (self->settings, "last-view", "all-open");
+      desk_window_restore_last_view (self);
+    }
+}
+
+static void
+save_view_response_cb (AdwMessageDialog *dialog, const char *response, DeskWindow *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "save") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.save-view", "s",
+                                gtk_editable_get_text (entry));
+}
+
+static void
+save_view_entry_activated_cb (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+/* "Save as View…" in the search bar: a name, then win.save-view. */
+static void
+desk_window_ask_save_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (widget), _ ("Save as View"),
+                                              _ ("The view shows these tickets in the sidebar, "
+                                                 "up to date, until you delete it."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Name of the view"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "save",
+                                    _ ("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (save_view_response_cb), widget, 0);
+  g_signal_connect (entry, "activate", G_CALLBACK (save_view_entry_activated_cb), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* A saved view's row offers to delete it (right click or Shift+F10). */
+static void
+delete_view_response_cb (AdwMessageDialog *dialog, const char *response, DeskWindow *self)
+{
+  if (g_strcmp0 (response, "delete") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.delete-view", "s",
+                                g_object_get_data (G_OBJECT (dialog), "view-id"));
+}
+
+static void
+views_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, DeskWindow *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_y (self->views_list, (int) y);
+  const char    *id;
+  GtkWidget     *dialog;
+
+  if (row == NULL ||
+      !g_str_has_prefix ((id = desk_view_row_get_view_id (DESK_VIEW_ROW (row))), "saved-"))
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
+                                     desk_view_row_get_title (DESK_VIEW_ROW (row)));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _ ("The saved view goes; its tickets stay where they are."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
+                                    _ ("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "view-id", g_strdup (id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_view_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Counts follow the cache, at most twice a second while a sync streams in. */
@@ -141,8 +454,10 @@ update_counts_cb (gpointer user_data)
       DeskInboxFilter filter;
       DeskInboxSort   sort;
 
-      view_to_filter (desk_view_row_get_view_id (view), desk_application_get_user_id (app), &filter,
-                      &sort);
+      g_autoptr (GVariant) saved = NULL;
+
+      any_view_to_filter (self, desk_view_row_get_view_id (view),
+                          desk_application_get_user_id (app), &saved, &filter, &sort);
       /* Solved grows forever: a count there says nothing. */
       desk_view_row_set_count (view, g_str_equal (desk_view_row_get_view_id (view), "solved")
                                          ? -1
@@ -159,13 +474,111 @@ queue_update_counts (DeskWindow *self)
     self->counts_source = g_timeout_add (500, update_counts_cb, self);
 }
 
+static gboolean
+is_searching (DeskWindow *self)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+}
+
 static void
 update_inbox_page (DeskWindow *self)
 {
   gboolean has_rows =
       self->inbox_model != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->inbox_model)) > 0;
 
+  if (is_searching (self))
+    {
+      adw_status_page_set_icon_name (self->inbox_empty, "system-search-symbolic");
+      adw_status_page_set_title (self->inbox_empty, _ ("No Tickets Match"));
+      adw_status_page_set_description (
+          self->inbox_empty,
+          _ ("No subject, customer or message in this view has these words. Try fewer words, "
+             "or search in “All Open” or “Solved”."));
+    }
+  else if (self->store != NULL && desk_store_count (self->store, DESK_STORE_COLLECTION_TICKETS) > 0)
+    {
+      adw_status_page_set_icon_name (self->inbox_empty, "object-select-symbolic");
+      adw_status_page_set_title (self->inbox_empty, _ ("Nothing Here"));
+      adw_status_page_set_description (self->inbox_empty,
+                                       _ ("No ticket is in this view right now."));
+    }
   gtk_stack_set_visible_child_name (self->inbox_stack, has_rows ? "list" : "empty");
+}
+
+/* The inbox shows the current view, narrowed by the search, in the
+ * agent's sort or else the view's own. */
+static void
+apply_view (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GVariant) saved = NULL;
+  DeskInboxFilter filter;
+  DeskInboxSort   sort;
+
+  if (self->inbox_model == NULL || app == NULL)
+    return;
+
+  any_view_to_filter (self, self->view_id, desk_application_get_user_id (app), &saved, &filter,
+                      &sort);
+  if (is_searching (self))
+    filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  for (guint i = 0; self->sort != NULL && i < G_N_ELEMENTS (sort_names); i++)
+    if (g_str_equal (self->sort, sort_names[i]))
+      sort = i;
+
+  desk_inbox_model_set_sort (self->inbox_model, sort);
+  desk_inbox_model_set_filter (self->inbox_model, &filter);
+  update_inbox_page (self);
+}
+
+static void
+inbox_search_changed_cb (DeskWindow *self)
+{
+  apply_view (self);
+}
+
+static void
+inbox_search_stopped_cb (DeskWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->inbox_list));
+}
+
+static void
+desk_window_search_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "inbox");
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+desk_window_set_sort (DeskWindow *self, const char *sort)
+{
+  if (g_strcmp0 (self->sort, sort) == 0)
+    return;
+
+  g_free (self->sort);
+  self->sort = g_strdup (sort);
+  apply_view (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+}
+
+/* The sort menu shows the sort in use: the view's own until one is chosen. */
+static const char *
+desk_window_get_sort (DeskWindow *self)
+{
+  g_autoptr (GVariant) saved = NULL;
+  DeskInboxFilter filter;
+  DeskInboxSort   sort;
+
+  if (self->sort != NULL)
+    return self->sort;
+  any_view_to_filter (self, self->view_id, 0, &saved, &filter, &sort);
+  return sort_names[sort];
 }
 
 static void
@@ -174,18 +587,11 @@ desk_window_select_view (DeskWindow *self, DeskViewRow *row)
   adw_window_title_set_title (self->inbox_title, desk_view_row_get_title (row));
   g_settings_set_string (self->settings, "last-view", desk_view_row_get_view_id (row));
 
-  if (self->inbox_model != NULL)
-    {
-      DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-      DeskInboxFilter  filter;
-      DeskInboxSort    sort;
-
-      view_to_filter (desk_view_row_get_view_id (row), desk_application_get_user_id (app), &filter,
-                      &sort);
-      desk_inbox_model_set_sort (self->inbox_model, sort);
-      desk_inbox_model_set_filter (self->inbox_model, &filter);
-      update_inbox_page (self);
-    }
+  g_free (self->view_id);
+  self->view_id = g_strdup (desk_view_row_get_view_id (row));
+  apply_view (self);
+  if (self->sort == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
 }
 
 static void
@@ -252,6 +658,17 @@ load_thread (DeskWindow *self)
 }
 
 static void
+update_merge_candidates (DeskWindow *self, const DeskTicketRecord *record)
+{
+  g_autoptr (GPtrArray) others = NULL;
+
+  if (record != NULL && self->store != NULL)
+    others =
+        desk_store_find_tickets_of_requester (self->store, record->requester.id, record->id, 10);
+  desk_ticket_controls_set_merge_candidates (self->ticket_controls, others);
+}
+
+static void
 open_ticket (DeskWindow *self, DeskTicket *ticket)
 {
   const DeskTicketRecord *record = desk_ticket_get_record (ticket);
@@ -272,6 +689,12 @@ open_ticket (DeskWindow *self, DeskTicket *ticket)
   gtk_toggle_button_set_active (self->note_toggle, visibility == DESK_VISIBILITY_INTERNAL);
   gtk_label_set_text (self->composer_status, "");
 
+  desk_ticket_controls_set_ticket (self->ticket_controls, record);
+  update_merge_candidates (self, record);
+  desk_knowledge_panel_set_ticket (self->knowledge_panel, record);
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), FALSE);
+  desk_canned_panel_set_ticket (self->canned_panel, record);
+
   gtk_stack_set_visible_child_name (self->conversation_stack, "thread");
 }
 
@@ -289,6 +712,15 @@ desk_window_open_ticket (DeskWindow *self, gint64 ticket_id)
   ticket = desk_ticket_new (record);
   open_ticket (self, ticket);
   adw_leaflet_set_visible_child_name (self->leaflet, "conversation");
+}
+
+/* The conversation shown, 0 for none. */
+gint64
+desk_window_get_ticket_id (DeskWindow *self)
+{
+  g_return_val_if_fail (DESK_IS_WINDOW (self), 0);
+
+  return self->ticket_id;
 }
 
 static void
@@ -316,9 +748,210 @@ tickets_changed_cb (DeskWindow *self, GArray *ids)
   for (guint i = 0; self->ticket_id != 0 && i < ids->len; i++)
     if (g_array_index (ids, gint64, i) == self->ticket_id)
       {
+        g_autoptr (DeskTicketRecord) record = desk_store_load_ticket (self->store, self->ticket_id);
+
+        desk_ticket_controls_set_ticket (self->ticket_controls, record);
+        update_merge_candidates (self, record);
         load_thread (self);
         break;
       }
+}
+
+static void
+ticket_merge_requested_cb (DeskWindow *self, gint64 into)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (self->ticket_id == 0 || self->outbox == NULL)
+    return;
+
+  if (desk_outbox_merge_tickets (self->outbox, self->ticket_id, into, &error) == 0)
+    message = g_strdup_printf (_ ("Not merged: %s"), error->message);
+  else
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, into);
+
+      /* Translators: %s is a ticket number */
+      message = g_strdup_printf (_ ("Merging into #%s…"), number);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* Status, priority, assignee, queue and tags go through the outbox with
+ * the version the agent saw: a change made meanwhile by someone else is
+ * refused (409) and shown as a toast. */
+static void
+ticket_change_requested_cb (DeskWindow *self, JsonObject *changes)
+{
+  g_autoptr (DeskTicketRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->ticket_id == 0 || self->outbox == NULL ||
+      !(record = desk_store_load_ticket (self->store, self->ticket_id)))
+    return;
+
+  if (desk_outbox_update_ticket (self->outbox, self->ticket_id, record->version, changes, &error) ==
+      0)
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Not changed: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+static void
+desk_window_reload_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  g_action_group_activate_action (G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (self))),
+                                  "sync", NULL);
+}
+
+/* A new customer message changes what the side panel suggests. */
+static void
+messages_changed_cb (DeskWindow *self, GArray *ticket_ids)
+{
+  tickets_changed_cb (self, ticket_ids);
+
+  for (guint i = 0; self->ticket_id != 0 && i < ticket_ids->len; i++)
+    if (g_array_index (ticket_ids, gint64, i) == self->ticket_id)
+      {
+        desk_knowledge_panel_refresh_suggestions (self->knowledge_panel);
+        desk_canned_panel_refresh (self->canned_panel);
+        break;
+      }
+}
+
+/* Text from the side panel goes in at the reply's cursor, which keeps the
+ * focus so the agent goes on typing. */
+static void
+insert_into_reply (DeskWindow *self, const char *text, GArray *gaps)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
+  GtkTextIter    cursor;
+  int            offset;
+
+  if (self->ticket_id == 0 || text == NULL)
+    return;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  offset = gtk_text_iter_get_offset (&cursor);
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &cursor, text, -1);
+  gtk_text_buffer_end_user_action (buffer);
+
+  /* Gaps are marked, and the first one selected so typing fills it. */
+  for (guint i = 0; gaps != NULL && i < gaps->len; i++)
+    {
+      DeskCannedGap *gap = &g_array_index (gaps, DeskCannedGap, i);
+      GtkTextIter    start, end;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &start, offset + gap->start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &end, offset + gap->end);
+      gtk_text_buffer_apply_tag_by_name (buffer, "gap", &start, &end);
+      if (i == 0)
+        gtk_text_buffer_select_range (buffer, &start, &end);
+    }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+}
+
+static void
+knowledge_insert_text_cb (DeskWindow *self, const char *text)
+{
+  insert_into_reply (self, text, NULL);
+}
+
+static void
+canned_insert_template_cb (DeskWindow *self, const char *text, GArray *gaps)
+{
+  insert_into_reply (self, text, gaps);
+}
+
+static void
+assist_canned_chosen_cb (DeskWindow *self, gint64 canned_id)
+{
+  desk_canned_panel_insert_reply (self->canned_panel, canned_id);
+}
+
+static void
+assist_article_chosen_cb (DeskWindow *self, gint64 article_id)
+{
+  g_autofree char *link = desk_knowledge_panel_dup_link_text (self->knowledge_panel, article_id);
+
+  insert_into_reply (self, link, NULL);
+}
+
+static void
+show_side_panel_page (DeskWindow *self, const char *page)
+{
+  desk_window_set_side_panel_visible (self, TRUE);
+  adw_view_stack_set_visible_child_name (self->side_panel_stack, page);
+}
+
+static void
+desk_window_canned_replies_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  show_side_panel_page (self, "canned-replies");
+  desk_canned_panel_focus_search (self->canned_panel);
+}
+
+static void
+desk_window_knowledge_base_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  show_side_panel_page (self, "knowledge-base");
+  desk_knowledge_panel_focus_search (self->knowledge_panel);
+}
+
+static void
+desk_window_save_as_canned_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gint64      message_id = g_variant_get_int64 (param);
+  guint       n = g_list_model_get_n_items (G_LIST_MODEL (self->thread));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (DeskMessage) message = g_list_model_get_item (G_LIST_MODEL (self->thread), i);
+      const DeskMessageRecord *record = desk_message_get_record (message);
+
+      if (record->id == message_id)
+        {
+          show_side_panel_page (self, "canned-replies");
+          desk_canned_panel_new_reply (self->canned_panel, record->body);
+          return;
+        }
+    }
+}
+
+static void
+desk_window_insert_suggested_reply_action (GtkWidget  *widget,
+                                           const char *action_name,
+                                           GVariant   *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gint64      canned_id = desk_canned_panel_get_top_suggestion (self->canned_panel);
+
+  if (canned_id != 0)
+    desk_canned_panel_insert_reply (self->canned_panel, canned_id);
+}
+
+static void
+desk_window_insert_suggested_article_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gint64      article_id = desk_knowledge_panel_get_top_suggestion (self->knowledge_panel);
+
+  if (article_id != 0)
+    assist_article_chosen_cb (self, article_id);
 }
 
 static void
@@ -326,7 +959,25 @@ outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
 {
   g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (self->store, item_id);
 
-  if (item == NULL || item->ticket_id != self->ticket_id)
+  if (item == NULL)
+    return;
+
+  /* A refused change of a ticket: the agent sees why, and may reload. */
+  if (g_str_equal (item->kind, "ticket") && g_str_equal (state, "failed"))
+    {
+      g_autofree char *title =
+          g_strdup_printf (_ ("Not changed: %s"), item->error ? item->error : "");
+      AdwToast *toast = adw_toast_new (title);
+
+      adw_toast_set_button_label (toast, _ ("_Reload"));
+      adw_toast_set_action_name (toast, "win.reload");
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      desk_window_reload_action (GTK_WIDGET (self), NULL, NULL);
+      return;
+    }
+
+  if (item->ticket_id != self->ticket_id || !g_str_equal (item->kind, "message"))
     return;
 
   if (g_str_equal (state, "sending") || g_str_equal (state, "queued"))
@@ -346,10 +997,28 @@ outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
     }
 }
 
-static void
-desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+static GtkTextTag *
+gap_tag (DeskWindow *self)
 {
-  DeskWindow    *self = DESK_WINDOW (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
+
+  return gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "gap");
+}
+
+/* Typing over a gap fills it: the new text is not part of the gap. */
+static void
+composer_insert_text_cb (
+    GtkTextBuffer *buffer, GtkTextIter *location, char *text, int length, DeskWindow *self)
+{
+  GtkTextIter start = *location;
+
+  gtk_text_iter_backward_chars (&start, g_utf8_strlen (text, length));
+  gtk_text_buffer_remove_tag (buffer, gap_tag (self), &start, location);
+}
+
+static void
+send_reply (DeskWindow *self, int status)
+{
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer_view);
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
@@ -364,12 +1033,24 @@ desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *p
   if (*g_strstrip (text) == '\0')
     return;
 
+  /* A canned reply's unfilled placeholder never reaches a customer. */
+  if (gtk_text_iter_forward_to_tag_toggle (&start, gap_tag (self)))
+    {
+      GtkTextIter gap_end = start;
+
+      gtk_text_iter_forward_to_tag_toggle (&gap_end, gap_tag (self));
+      gtk_text_buffer_select_range (buffer, &start, &gap_end);
+      gtk_label_set_text (self->composer_status, _ ("Fill in the highlighted gap first"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+      return;
+    }
+
   /* Stored before it is sent: from here on nothing is lost. */
-  if (desk_outbox_send_message (self->outbox, self->ticket_id, text,
-                                gtk_toggle_button_get_active (self->note_toggle)
-                                    ? DESK_VISIBILITY_INTERNAL
-                                    : DESK_VISIBILITY_PUBLIC,
-                                &error) == 0)
+  if (desk_outbox_send_message_with_status (self->outbox, self->ticket_id, text,
+                                            gtk_toggle_button_get_active (self->note_toggle)
+                                                ? DESK_VISIBILITY_INTERNAL
+                                                : DESK_VISIBILITY_PUBLIC,
+                                            status, &error) == 0)
     {
       g_autofree char *message = g_strdup_printf (_ ("Not sent: %s"), error->message);
       gtk_label_set_text (self->composer_status, message);
@@ -378,6 +1059,95 @@ desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *p
 
   gtk_text_buffer_set_text (buffer, "", -1);
   desk_store_save_draft (self->store, self->ticket_id, "", DESK_VISIBILITY_PUBLIC, NULL);
+}
+
+static void
+desk_window_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  send_reply (DESK_WINDOW (widget), -1);
+}
+
+/* "Send and set pending" / "solved": param is the status's nick. */
+static void
+desk_window_send_and_set_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  g_autoptr (GEnumClass) statuses = g_type_class_ref (DESK_TYPE_TICKET_STATUS);
+  GEnumValue *status = g_enum_get_value_by_nick (statuses, g_variant_get_string (param, NULL));
+
+  if (status != NULL)
+    send_reply (DESK_WINDOW (widget), status->value);
+}
+
+static void
+request_change (DeskWindow *self, const char *member, const char *value, gint64 number)
+{
+  g_autoptr (JsonObject) changes = json_object_new ();
+
+  if (value != NULL)
+    json_object_set_string_member (changes, member, value);
+  else
+    json_object_set_int_member (changes, member, number);
+  ticket_change_requested_cb (self, changes);
+}
+
+static void
+desk_window_set_status_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (self->ticket_id != 0)
+    request_change (self, "status", g_variant_get_string (param, NULL), 0);
+}
+
+static void
+desk_window_assign_to_me_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow      *self = DESK_WINDOW (widget);
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (self->ticket_id != 0 && app != NULL && desk_application_get_user_id (app) != 0)
+    request_change (self, "assignee_id", NULL, desk_application_get_user_id (app));
+}
+
+/* Ctrl+R and Ctrl+Shift+R: the reply or a note, with the cursor in it. */
+static void
+desk_window_compose_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  gboolean    note = g_str_equal (action_name, "ticket.note");
+
+  if (self->ticket_id == 0)
+    return;
+  if (!note && !gtk_widget_get_sensitive (GTK_WIDGET (self->reply_toggle)))
+    note = TRUE;
+  gtk_toggle_button_set_active (note ? self->note_toggle : self->reply_toggle, TRUE);
+  adw_leaflet_set_visible_child_name (self->leaflet, "conversation");
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+}
+
+/* Alt+Down and Alt+Up: the next or previous ticket of the view, opened. */
+static void
+desk_window_move_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  guint       n;
+  guint       selected;
+  guint       next;
+
+  if (self->inbox_selection == NULL ||
+      (n = g_list_model_get_n_items (G_LIST_MODEL (self->inbox_selection))) == 0)
+    return;
+
+  selected = gtk_single_selection_get_selected (self->inbox_selection);
+  if (selected == GTK_INVALID_LIST_POSITION)
+    next = 0;
+  else if (g_str_equal (action_name, "inbox.next"))
+    next = MIN (selected + 1, n - 1);
+  else
+    next = selected > 0 ? selected - 1 : 0;
+
+  gtk_single_selection_set_selected (self->inbox_selection, next);
+  gtk_widget_activate_action (GTK_WIDGET (self->inbox_list), "list.scroll-to-item", "u", next);
 }
 
 static void
@@ -396,6 +1166,23 @@ ticket_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpoin
   gtk_list_item_set_child (item, g_object_new (DESK_TYPE_TICKET_ROW, NULL));
 }
 
+/* The name of who has a ticket, from the staff the server listed. */
+static const char *
+assignee_name (DeskWindow *self, gint64 assignee_id)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  GPtrArray       *agents = app ? desk_application_get_agents (app) : NULL;
+
+  if (assignee_id == 0)
+    return NULL;
+  if (app != NULL && assignee_id == desk_application_get_user_id (app))
+    return _ ("Me");
+  for (guint i = 0; agents != NULL && i < agents->len; i++)
+    if (((DeskUserRecord *) g_ptr_array_index (agents, i))->id == assignee_id)
+      return ((DeskUserRecord *) g_ptr_array_index (agents, i))->name;
+  return NULL;
+}
+
 static void
 ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
 {
@@ -403,6 +1190,7 @@ ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWi
   g_autofree char *excerpt = desk_store_dup_excerpt (self->store, desk_ticket_get_id (ticket));
 
   desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
+                              assignee_name (self, desk_ticket_get_record (ticket)->assignee_id),
                               g_get_real_time ());
 }
 
@@ -414,10 +1202,135 @@ message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpoi
 }
 
 static void
-message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
 {
-  desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
-                                gtk_list_item_get_item (item));
+  DeskMessage             *message = gtk_list_item_get_item (item);
+  const DeskMessageRecord *record = desk_message_get_record (message);
+  DeskApplication         *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  DeskRole                 role = app ? desk_application_get_role (app) : DESK_ROLE_AGENT;
+
+  desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)), message);
+  desk_message_row_set_can_save_as_canned (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                           (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
+                                               record->author_type == DESK_AUTHOR_AGENT &&
+                                               record->visibility == DESK_VISIBILITY_PUBLIC);
+}
+
+static gboolean
+typing_timeout_cb (gpointer user_data)
+{
+  DeskWindow *self = user_data;
+
+  self->typing_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The customer, or a colleague about to answer too: a line over the reply
+ * while they type (the server says so every few seconds). */
+static void
+typing_cb (DeskWindow *self, gint64 ticket_id, gint64 agent_id, const char *name)
+{
+  g_autofree char *text = NULL;
+
+  if (ticket_id != self->ticket_id)
+    return;
+
+  if (agent_id == 0)
+    /* Translators: %s is the customer's name */
+    text = g_strdup_printf (_ ("%s is typing…"), *name ? name : _ ("The customer"));
+  else
+    /* Translators: %s is a colleague's name */
+    text = g_strdup_printf (_ ("%s is replying too…"), name);
+
+  gtk_label_set_text (self->typing_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->typing_label), TRUE);
+  g_clear_handle_id (&self->typing_source, g_source_remove);
+  self->typing_source = g_timeout_add_seconds (6, typing_timeout_cb, self);
+}
+
+/* The agent types a reply: told at most every four seconds. */
+static void
+composer_changed_cb (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gint64           now = g_get_monotonic_time ();
+
+  if (app == NULL || self->ticket_id == 0 || gtk_toggle_button_get_active (self->note_toggle) ||
+      !gtk_widget_is_focus (GTK_WIDGET (self->composer_view)) ||
+      now - self->typing_sent_at < 4 * G_USEC_PER_SEC)
+    return;
+
+  self->typing_sent_at = now;
+  desk_application_send_typing (app, self->ticket_id);
+}
+
+/* The line under the views: offline and what waits to be sent, or a
+ * refused token. Nothing while all is well. */
+static void
+update_connection (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  guint            pending = self->outbox ? desk_outbox_get_pending (self->outbox) : 0;
+  g_autofree char *text = NULL;
+  DeskConnection   connection;
+
+  if (app == NULL)
+    return;
+
+  connection = desk_application_get_connection (app);
+  if (connection == DESK_CONNECTION_UNAUTHORIZED)
+    text = g_strdup (
+        _ ("Signed out: the server refused the token. Ask your team lead for a new one."));
+  else if (connection == DESK_CONNECTION_OFFLINE && pending > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline — %u change waiting to send",
+                                         "Offline — %u changes waiting to send", pending),
+                            pending);
+  else if (connection == DESK_CONNECTION_OFFLINE)
+    text = g_strdup (_ ("Offline — showing the tickets kept on this computer"));
+
+  gtk_image_set_from_icon_name (self->connection_icon, connection == DESK_CONNECTION_UNAUTHORIZED
+                                                           ? "dialog-password-symbolic"
+                                                           : "network-offline-symbolic");
+  gtk_label_set_text (self->connection_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
+                               desk_application_get_connection_error (app));
+  gtk_revealer_set_reveal_child (self->connection_revealer, text != NULL);
+}
+
+/* One view a queue, between "Live Chats" and "Pending", once the server
+ * has listed the queues. */
+static void
+add_queue_views (DeskWindow *self, GPtrArray *queues)
+{
+  GtkListBoxRow *row;
+  int            position = -1;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    {
+      const char *view_id = desk_view_row_get_view_id (DESK_VIEW_ROW (row));
+
+      if (g_str_has_prefix (view_id, "queue-"))
+        return; /* already there */
+      if (g_str_equal (view_id, "pending"))
+        position = i;
+    }
+
+  for (guint i = 0; queues != NULL && i < queues->len; i++)
+    {
+      DeskQueueRecord *queue = g_ptr_array_index (queues, i);
+      g_autofree char *view_id = g_strdup_printf ("queue-%" G_GINT64_FORMAT, queue->id);
+
+      gtk_list_box_insert (self->views_list,
+                           g_object_new (DESK_TYPE_VIEW_ROW, "view-id", view_id, "title",
+                                         queue->name, "icon-name", "folder-symbolic", NULL),
+                           position < 0 ? -1 : position + (int) i);
+    }
+  if (queues != NULL && queues->len > 0)
+    {
+      desk_window_restore_last_view (self);
+      queue_update_counts (self);
+    }
 }
 
 /* The server said who is signed in: "My Queue" and the composer depend on it. */
@@ -435,6 +1348,21 @@ desk_window_signed_in_cb (DeskWindow *self)
                                        : NULL);
   if (trainee)
     gtk_toggle_button_set_active (self->note_toggle, TRUE);
+  /* Setting the status is for agents: the server refuses a trainee's. */
+  gtk_widget_set_visible (self->send_menu_button, !trainee);
+
+  if (app != NULL)
+    {
+      DeskRole role = desk_application_get_role (app);
+
+      desk_canned_panel_set_agent (self->canned_panel, desk_application_get_user_id (app),
+                                   desk_application_get_user_name (app),
+                                   role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN);
+      add_queue_views (self, desk_application_get_queues (app));
+      desk_ticket_controls_set_directory (self->ticket_controls, desk_application_get_agents (app),
+                                          desk_application_get_queues (app),
+                                          desk_application_get_user_id (app), role);
+    }
 
   desk_window_restore_last_view (self);
   queue_update_counts (self);
@@ -472,7 +1400,7 @@ desk_window_connect_store (DeskWindow *self)
   self->thread = g_list_store_new (DESK_TYPE_MESSAGE);
   thread_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->thread)));
   g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb), NULL);
-  g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), NULL);
+  g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), self);
   gtk_list_view_set_factory (self->thread_list, message_factory);
   gtk_list_view_set_model (self->thread_list, GTK_SELECTION_MODEL (thread_selection));
 
@@ -480,13 +1408,38 @@ desk_window_connect_store (DeskWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (tickets_changed_cb), self,
+  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
                            G_CONNECT_SWAPPED);
+
+  desk_knowledge_panel_set_services (self->knowledge_panel, self->store,
+                                     desk_application_get_article_search (app));
+  desk_canned_panel_set_services (self->canned_panel, self->store, self->outbox);
+  desk_composer_assist_set_services (self->composer_assist, self->store,
+                                     desk_application_get_article_search (app));
+  g_signal_connect_object (self->store, "canned-changed", G_CALLBACK (desk_canned_panel_refresh),
+                           self->canned_panel, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "articles-changed",
+                           G_CALLBACK (desk_knowledge_panel_refresh_suggestions),
+                           self->knowledge_panel, G_CONNECT_SWAPPED);
   g_signal_connect_object (desk_application_get_sync (app), "notify::progress",
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "notify::connection", G_CALLBACK (update_connection), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "typing", G_CALLBACK (typing_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outbox, "notify::pending", G_CALLBACK (update_connection), self,
+                           G_CONNECT_SWAPPED);
+  update_connection (self);
   /* "My Queue" needs to know who "my" is. */
   g_signal_connect_object (app, "notify::user-id", G_CALLBACK (desk_window_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+DeskComposerAssist *
+_desk_window_get_composer_assist (DeskWindow *self)
+{
+  g_return_val_if_fail (DESK_IS_WINDOW (self), NULL);
+
+  return self->composer_assist;
 }
 
 static void
@@ -495,6 +1448,7 @@ desk_window_show_views_action (GtkWidget *widget, const char *action_name, GVari
   DeskWindow *self = DESK_WINDOW (widget);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  gtk_widget_grab_focus (GTK_WIDGET (self->views_list));
 }
 
 static void
@@ -512,17 +1466,45 @@ desk_window_close_action (GtkWidget *widget, const char *action_name, GVariant *
 }
 
 static gboolean
+restore_side_panel_position_cb (gpointer user_data)
+{
+  DeskWindow *self = user_data;
+
+  if (self->side_panel_position_restored)
+    return G_SOURCE_REMOVE;
+  gtk_paned_set_position (self->side_panel_paned,
+                          g_settings_get_int (self->settings, "side-panel-position"));
+  self->side_panel_position_restored = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the desk is on screen: before, the paned has no real width. */
+static void
+desk_window_mapped_cb (DeskWindow *self)
+{
+  if (!self->side_panel_position_restored && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "desk") == 0)
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, restore_side_panel_position_cb, g_object_ref (self),
+                     g_object_unref);
+}
+
+static gboolean
 desk_window_close_request (GtkWindow *window)
 {
   DeskWindow *self = DESK_WINDOW (window);
   int         width;
   int         height;
 
+  gtk_window_set_focus (window, NULL);
+
   /* The default size is the unmaximised one, which is what we restore. */
   gtk_window_get_default_size (window, &width, &height);
   g_settings_delay (self->settings);
   g_settings_set (self->settings, "window-size", "(ii)", width, height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (self->side_panel_position_restored)
+    g_settings_set_int (self->settings, "side-panel-position",
+                        gtk_paned_get_position (self->side_panel_paned));
   g_settings_apply (self->settings);
 
   return GTK_WINDOW_CLASS (desk_window_parent_class)->close_request (window);
@@ -537,6 +1519,10 @@ desk_window_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     {
       case PROP_SIDE_PANEL_VISIBLE:
         g_value_set_boolean (value, desk_window_get_side_panel_visible (self));
+        break;
+
+      case PROP_SORT:
+        g_value_set_string (value, desk_window_get_sort (self));
         break;
 
       default:
@@ -555,20 +1541,168 @@ desk_window_set_property (GObject *object, guint prop_id, const GValue *value, G
         desk_window_set_side_panel_visible (self, g_value_get_boolean (value));
         break;
 
+      case PROP_SORT:
+        desk_window_set_sort (self, g_value_get_string (value));
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* First run, sign-in or the desk: what the application can show. */
+static void
+update_main_page (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char      *page = "desk";
+
+  if (app == NULL)
+    ;
+  else if (desk_application_get_connection (app) == DESK_CONNECTION_UNAUTHORIZED)
+    {
+      /* The token was refused: the reason, and a new token for the same server. */
+      page = "sign-in";
+      if (!self->signing_in)
+        {
+          gtk_label_set_text (self->sign_in_error, desk_application_get_connection_error (app));
+          gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), TRUE);
+        }
+      if (self->store != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->server_row)) == '\0')
+        gtk_editable_set_text (
+            GTK_EDITABLE (self->server_row),
+            desk_application_get_server_url (app) ? desk_application_get_server_url (app) : "");
+      gtk_widget_set_visible (self->sign_in_back_button, FALSE);
+    }
+  else if (desk_application_get_needs_account (app))
+    {
+      page = self->sign_in_requested ? "sign-in" : "welcome";
+      gtk_widget_set_visible (self->sign_in_back_button, TRUE);
+    }
+
+  /* Focus does not stay in a page that goes away (GTK 4.8 warns then). */
+  if (!g_str_equal (page, "sign-in") && gtk_root_get_focus (GTK_ROOT (self)) != NULL &&
+      gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)),
+                              gtk_stack_get_child_by_name (self->main_stack, "sign-in")))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+
+  gtk_stack_set_visible_child_name (self->main_stack, page);
+  if (g_str_equal (page, "sign-in") && !self->signing_in)
+    gtk_widget_grab_focus (GTK_WIDGET (*gtk_editable_get_text (GTK_EDITABLE (self->server_row))
+                                           ? self->token_row
+                                           : self->server_row));
+}
+
+/* A demo or a sign-in started the services after the window opened. */
+static void
+services_changed_cb (DeskWindow *self)
+{
+  if (self->store == NULL)
+    {
+      desk_window_connect_store (self);
+      desk_window_restore_last_view (self);
+      update_inbox_page (self);
+      queue_update_counts (self);
+    }
+  update_main_page (self);
+}
+
+static void
+desk_window_show_sign_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  self->sign_in_requested = TRUE;
+  update_main_page (self);
+}
+
+static void
+desk_window_show_welcome_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  self->sign_in_requested = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+  update_main_page (self);
+}
+
+static void
+desk_window_try_demo_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+  if (app != NULL)
+    desk_application_try_demo (DESK_APPLICATION (app));
+}
+
+static void
+signed_in_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->signing_in = FALSE;
+  gtk_widget_set_sensitive (self->sign_in_button, TRUE);
+
+  if (!desk_application_sign_in_finish (DESK_APPLICATION (object), result, &error))
+    {
+      gtk_label_set_text (self->sign_in_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+      return;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  self->sign_in_requested = FALSE;
+  update_main_page (self);
+}
+
+static void
+desk_window_sign_in_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow     *self = DESK_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+
+  if (app == NULL || self->signing_in)
+    return;
+
+  self->signing_in = TRUE;
+  gtk_widget_set_sensitive (self->sign_in_button, FALSE);
+  desk_application_sign_in_async (DESK_APPLICATION (app),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->token_row)), NULL,
+                                  signed_in_cb, g_object_ref (self));
+}
+
+static void
+sign_in_activated_cb (DeskWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.sign-in", NULL);
 }
 
 /* "application" is set after construction: the cache is joined then. */
 static void
 desk_window_application_cb (DeskWindow *self)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
   if (self->store == NULL)
     desk_window_connect_store (self);
   desk_window_restore_last_view (self);
   update_inbox_page (self);
   queue_update_counts (self);
+
+  if (app != NULL)
+    {
+      g_signal_connect_object (app, "notify::services", G_CALLBACK (services_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (app, "notify::needs-account", G_CALLBACK (update_main_page), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (app, "notify::connection", G_CALLBACK (update_main_page), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_main_page (self);
 }
 
 static void
@@ -578,12 +1712,16 @@ desk_window_dispose (GObject *object)
 
   save_draft (self);
   g_clear_handle_id (&self->counts_source, g_source_remove);
+  g_clear_handle_id (&self->typing_source, g_source_remove);
 
+  g_clear_object (&self->composer_assist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
   g_clear_object (&self->inbox_model);
   g_clear_object (&self->thread);
+  g_clear_pointer (&self->view_id, g_free);
+  g_clear_pointer (&self->sort, g_free);
   self->store = NULL;
   self->outbox = NULL;
 
@@ -591,8 +1729,7 @@ desk_window_dispose (GObject *object)
 }
 
 static const char *exposed_children[] = {
-  "sidebar_pane",       "inbox_pane",           "conversation_pane",    "inbox_empty",
-  "conversation_empty", "knowledge_base_empty", "canned_replies_empty", "training_empty",
+  "sidebar_pane", "inbox_pane", "conversation_pane", "conversation_empty", "training_empty",
 };
 
 static void
@@ -611,6 +1748,9 @@ desk_window_class_init (DeskWindowClass *klass)
   properties[PROP_SIDE_PANEL_VISIBLE] =
       g_param_spec_boolean ("side-panel-visible", NULL, NULL, TRUE,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SORT] =
+      g_param_spec_string ("sort", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/desk-window.ui");
@@ -630,6 +1770,31 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, note_toggle);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, reply_toggle);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, composer_status);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, knowledge_panel);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, send_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_error);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, sign_in_back_button);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_activated_cb);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_icon);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_change_requested_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_merge_requested_cb);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_empty);
+  gtk_widget_class_bind_template_callback (widget_class, inbox_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, inbox_search_stopped_cb);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, canned_panel);
+  gtk_widget_class_bind_template_callback (widget_class, knowledge_insert_text_cb);
+  gtk_widget_class_bind_template_callback (widget_class, canned_insert_template_cb);
   gtk_widget_class_bind_template_callback (widget_class, views_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, inbox_list_activate_cb);
 
@@ -648,10 +1813,72 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, desk_window_send_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "ticket.send", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, desk_window_search_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, desk_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "win.save-view", "s",
+                                   desk_window_save_view_action);
+  gtk_widget_class_install_action (widget_class, "win.ask-save-view", NULL,
+                                   desk_window_ask_save_view_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-view", "s",
+                                   desk_window_delete_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sign-in", NULL,
+                                   desk_window_show_sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.show-welcome", NULL,
+                                   desk_window_show_welcome_action);
+  gtk_widget_class_install_action (widget_class, "win.try-demo", NULL, desk_window_try_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, desk_window_sign_in_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
+  gtk_widget_class_install_property_action (widget_class, "win.sort", "sort");
+  gtk_widget_class_install_action (widget_class, "ticket.send-and-set", "s",
+                                   desk_window_send_and_set_action);
+  gtk_widget_class_install_action (widget_class, "ticket.set-status", "s",
+                                   desk_window_set_status_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.set-status", "s", "pending");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.set-status", "s", "solved");
+  gtk_widget_class_install_action (widget_class, "ticket.assign-to-me", NULL,
+                                   desk_window_assign_to_me_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_A, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.assign-to-me", NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.reply", NULL, desk_window_compose_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "ticket.reply",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.note", NULL, desk_window_compose_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "ticket.note", NULL);
+  gtk_widget_class_install_action (widget_class, "inbox.next", NULL, desk_window_move_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "inbox.next",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "inbox.previous", NULL, desk_window_move_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "inbox.previous",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "win.canned-replies", NULL,
+                                   desk_window_canned_replies_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
+                                       "win.canned-replies", NULL);
+  gtk_widget_class_install_action (widget_class, "win.knowledge-base", NULL,
+                                   desk_window_knowledge_base_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.knowledge-base", NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.save-as-canned", "x",
+                                   desk_window_save_as_canned_action);
+  gtk_widget_class_install_action (widget_class, "ticket.insert-suggested-reply", NULL,
+                                   desk_window_insert_suggested_reply_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "ticket.insert-suggested-reply", NULL);
+  gtk_widget_class_install_action (widget_class, "ticket.insert-suggested-article", NULL,
+                                   desk_window_insert_suggested_article_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "ticket.insert-suggested-article", NULL);
 
   g_type_ensure (DESK_TYPE_VIEW_ROW);
   g_type_ensure (DESK_TYPE_TICKET_ROW);
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
+  g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
+  g_type_ensure (DESK_TYPE_CANNED_PANEL);
+  g_type_ensure (DESK_TYPE_TICKET_CONTROLS);
 }
 
 static void
@@ -663,6 +1890,18 @@ desk_window_init (DeskWindow *self)
   self->side_panel_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_view), "gap", "background",
+                              "#f6d32d", "foreground", "#241f31", NULL);
+  g_signal_connect_after (gtk_text_view_get_buffer (self->composer_view), "insert-text",
+                          G_CALLBACK (composer_insert_text_cb), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->composer_view), "changed",
+                            G_CALLBACK (composer_changed_cb), self);
+  self->composer_assist = desk_composer_assist_new (self->composer_view);
+  g_signal_connect_object (self->composer_assist, "canned-chosen",
+                           G_CALLBACK (assist_canned_chosen_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->composer_assist, "article-chosen",
+                           G_CALLBACK (assist_article_chosen_cb), self, G_CONNECT_SWAPPED);
+
   self->settings = g_settings_new (APP_ID);
 
   g_settings_get (self->settings, "window-size", "(ii)", &width, &height);
@@ -670,8 +1909,11 @@ desk_window_init (DeskWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  g_settings_bind (self->settings, "side-panel-position", self->side_panel_paned, "position",
-                   G_SETTINGS_BIND_DEFAULT);
+  /* Set once the window has its size: an earlier, smaller allocation
+   * would clamp it. Saved when the window closes. */
+  g_signal_connect_after (self, "map", G_CALLBACK (desk_window_mapped_cb), NULL);
+  g_signal_connect_object (self->main_stack, "notify::visible-child",
+                           G_CALLBACK (desk_window_mapped_cb), self, G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "side-panel-visible", self, "side-panel-visible",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "side-panel-page", self->side_panel_stack, "visible-child-name",
@@ -679,7 +1921,16 @@ desk_window_init (DeskWindow *self)
 
   gtk_stack_set_visible_child_name (self->conversation_stack, "empty");
   gtk_stack_set_visible_child_name (self->inbox_stack, "empty");
+  load_saved_views (self);
   desk_window_restore_last_view (self);
+
+  {
+    GtkGesture *press = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (press), GDK_BUTTON_SECONDARY);
+    g_signal_connect (press, "pressed", G_CALLBACK (views_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->views_list), GTK_EVENT_CONTROLLER (press));
+  }
 
   g_signal_connect (self, "notify::application", G_CALLBACK (desk_window_application_cb), NULL);
 }

@@ -86,6 +86,16 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* A new token for the same server, after the old one was refused. */
+void
+desk_client_set_token (DeskClient *self, const char *token)
+{
+  g_return_if_fail (DESK_IS_CLIENT (self));
+
+  g_free (self->authorization);
+  self->authorization = token ? g_strdup_printf ("Bearer %s", token) : NULL;
+}
+
 DeskClient *
 desk_client_new (const char *base_url, const char *token)
 {

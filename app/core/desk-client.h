@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (DeskClient, desk_client, DESK, CLIENT, GObject)
 GQuark desk_client_error_quark (void);
 
 DeskClient *desk_client_new (const char *base_url, const char *token);
+void        desk_client_set_token (DeskClient *self, const char *token);
 const char *desk_client_get_base_url (DeskClient *self);
 void        desk_client_set_max_retries (DeskClient *self, guint max_retries);
 void        desk_client_set_max_response_size (DeskClient *self, gsize max_response_size);

@@ -82,11 +82,14 @@ item_changed (DeskOutbox *self, gint64 id, const char *state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 }
 
-/* The request an item makes: {method, path, if_match?, body}. */
+/* The request an item makes: {method, path, if_match?, record_id?, body?}.
+ * record_id is the record a DELETE removes, which its empty answer does
+ * not name. */
 static gint64
 add_request (DeskOutbox *self,
              const char *kind,
              gint64      ticket_id,
+             gint64      record_id,
              const char *method,
              const char *path,
              const char *if_match,
@@ -102,8 +105,16 @@ add_request (DeskOutbox *self,
   desk_json_add_string (builder, "path", path);
   if (if_match != NULL)
     desk_json_add_string (builder, "if_match", if_match);
-  json_builder_set_member_name (builder, "body");
-  json_builder_add_value (builder, json_node_copy (body));
+  if (record_id != 0)
+    {
+      json_builder_set_member_name (builder, "record_id");
+      json_builder_add_int_value (builder, record_id);
+    }
+  if (body != NULL)
+    {
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_value (builder, json_node_copy (body));
+    }
   json_builder_end_object (builder);
   payload = desk_json_builder_to_string (builder, NULL);
 
@@ -120,6 +131,19 @@ gint64
 desk_outbox_send_message (
     DeskOutbox *self, gint64 ticket_id, const char *body, DeskVisibility visibility, GError **error)
 {
+  return desk_outbox_send_message_with_status (self, ticket_id, body, visibility, -1, error);
+}
+
+/* "Send and set solved": the status rides with the message (an addition
+ * to the API), so no second request can meet a changed version. */
+gint64
+desk_outbox_send_message_with_status (DeskOutbox    *self,
+                                      gint64         ticket_id,
+                                      const char    *body,
+                                      DeskVisibility visibility,
+                                      int            status,
+                                      GError       **error)
+{
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *path = NULL;
@@ -131,11 +155,13 @@ desk_outbox_send_message (
   json_builder_begin_object (builder);
   desk_json_add_string (builder, "body", body);
   desk_json_add_enum (builder, "visibility", DESK_TYPE_VISIBILITY, visibility);
+  if (status >= 0)
+    desk_json_add_enum (builder, "status", DESK_TYPE_TICKET_STATUS, status);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
   path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", ticket_id);
-  return add_request (self, "message", ticket_id, "POST", path, NULL, node, error);
+  return add_request (self, "message", ticket_id, 0, "POST", path, NULL, node, error);
 }
 
 gint64
@@ -151,7 +177,29 @@ desk_outbox_update_ticket (
   json_node_set_object (node, changes);
   path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket_id);
   if_match = g_strdup_printf ("%" G_GINT64_FORMAT, version);
-  return add_request (self, "ticket", ticket_id, "PATCH", path, if_match, node, error);
+  return add_request (self, "ticket", ticket_id, 0, "PATCH", path, if_match, node, error);
+}
+
+/* Merging is safe to repeat: the server answers a merge already done as
+ * the first time. Its answer, the ticket merged into, goes to the cache;
+ * the closed ticket and the moved messages come with the next sync. */
+gint64
+desk_outbox_merge_tickets (DeskOutbox *self, gint64 ticket_id, gint64 into_id, GError **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (DESK_IS_OUTBOX (self), 0);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "into");
+  json_builder_add_int_value (builder, into_id);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/merge", ticket_id);
+  return add_request (self, "ticket", ticket_id, 0, "POST", path, NULL, node, error);
 }
 
 gint64
@@ -170,11 +218,107 @@ desk_outbox_submit_quiz (DeskOutbox *self, gint64 quiz_id, JsonObject *answers, 
   node = json_builder_get_root (builder);
 
   path = g_strdup_printf ("/api/v1/quizzes/%" G_GINT64_FORMAT "/attempts", quiz_id);
-  return add_request (self, "quiz-attempt", 0, "POST", path, NULL, node, error);
+  return add_request (self, "quiz-attempt", 0, 0, "POST", path, NULL, node, error);
+}
+
+/* The members of @fields the server reads; NULL ones are left out. */
+static void
+add_canned_fields (JsonBuilder *builder, const DeskCannedRecord *fields)
+{
+  const struct
+  {
+    const char *name;
+    const char *value;
+  } members[] = {
+    { "title", fields->title },       { "shortcut", fields->shortcut }, { "body", fields->body },
+    { "category", fields->category }, { "locale", fields->locale },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (members[i].value != NULL)
+      desk_json_add_string (builder, members[i].name, members[i].value);
+}
+
+gint64
+desk_outbox_create_canned (DeskOutbox             *self,
+                           const DeskCannedRecord *fields,
+                           gboolean                shared,
+                           GError                **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (DESK_IS_OUTBOX (self), 0);
+  g_return_val_if_fail (fields != NULL, 0);
+  g_return_val_if_fail (fields->title != NULL && fields->body != NULL, 0);
+
+  /* As for a message, the client_id is the item's, added when sending. */
+  json_builder_begin_object (builder);
+  add_canned_fields (builder, fields);
+  json_builder_set_member_name (builder, "shared");
+  json_builder_add_boolean_value (builder, shared);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  return add_request (self, "canned", 0, 0, "POST", "/api/v1/canned-replies", NULL, node, error);
+}
+
+gint64
+desk_outbox_update_canned (DeskOutbox             *self,
+                           gint64                  canned_id,
+                           const DeskCannedRecord *fields,
+                           GError                **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (DESK_IS_OUTBOX (self), 0);
+  g_return_val_if_fail (canned_id > 0, 0);
+  g_return_val_if_fail (fields != NULL, 0);
+
+  json_builder_begin_object (builder);
+  add_canned_fields (builder, fields);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  path = g_strdup_printf ("/api/v1/canned-replies/%" G_GINT64_FORMAT, canned_id);
+  return add_request (self, "canned", 0, canned_id, "PATCH", path, NULL, node, error);
+}
+
+gint64
+desk_outbox_delete_canned (DeskOutbox *self, gint64 canned_id, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (DESK_IS_OUTBOX (self), 0);
+  g_return_val_if_fail (canned_id > 0, 0);
+
+  path = g_strdup_printf ("/api/v1/canned-replies/%" G_GINT64_FORMAT, canned_id);
+  return add_request (self, "canned", 0, canned_id, "DELETE", path, NULL, NULL, error);
+}
+
+/* The record a stored DELETE removes, or 0 when @item is not a DELETE. */
+static gint64
+deleted_record_id (DeskOutboxItem *item)
+{
+  g_autoptr (JsonNode) payload = desk_json_parse (item->payload, -1, NULL);
+  JsonObject *request;
+
+  if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+    return 0;
+
+  request = json_node_get_object (payload);
+  if (g_strcmp0 (json_object_get_string_member_with_default (request, "method", NULL), "DELETE") !=
+      0)
+    return 0;
+
+  return json_object_get_int_member_with_default (request, "record_id", 0);
 }
 
 /* What the server answered goes into the cache at once, so the thread
- * shows the sent reply without waiting for the next sync. */
+ * shows the sent reply without waiting for the next sync. @node is NULL
+ * when the answer had no body: a DELETE's 204, kept as a tombstone. */
 static void
 apply_response (DeskOutbox *self, DeskOutboxItem *item, JsonNode *node)
 {
@@ -182,6 +326,9 @@ apply_response (DeskOutbox *self, DeskOutboxItem *item, JsonNode *node)
   g_autoptr (GError) error = NULL;
   DeskStoreCollection collection;
   gpointer            record = NULL;
+
+  if (node == NULL && !g_str_equal (item->kind, "canned"))
+    return;
 
   if (g_str_equal (item->kind, "message"))
     {
@@ -194,6 +341,27 @@ apply_response (DeskOutbox *self, DeskOutboxItem *item, JsonNode *node)
       collection = DESK_STORE_COLLECTION_TICKETS;
       record = desk_ticket_record_from_json (node, NULL, &error);
       records = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+    }
+  else if (g_str_equal (item->kind, "canned"))
+    {
+      collection = DESK_STORE_COLLECTION_CANNED;
+      records = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+      if (node != NULL)
+        record = desk_canned_record_from_json (node, NULL, &error);
+      else
+        {
+          DeskCannedRecord *tombstone;
+          gint64            canned_id = deleted_record_id (item);
+
+          if (canned_id == 0)
+            return;
+
+          tombstone = g_new0 (DeskCannedRecord, 1);
+          tombstone->id = canned_id;
+          tombstone->deleted = TRUE;
+          tombstone->updated_at = g_get_real_time ();
+          record = tombstone;
+        }
     }
   else
     return;
@@ -231,10 +399,19 @@ send_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (item == NULL)
     return;
 
+  /* A DELETE whose answer was lost finds nothing the second time: the
+   * reply is gone, which is what was asked, so it ends as sent. */
+  if (g_error_matches (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_NOT_FOUND) &&
+      g_str_equal (item->kind, "canned") && deleted_record_id (item) != 0)
+    {
+      g_debug ("Outbox item %" G_GINT64_FORMAT ": the canned reply was already gone (%s)", id,
+               error->message);
+      g_clear_error (&error);
+    }
+
   if (error == NULL)
     {
-      if (node != NULL)
-        apply_response (self, item, node);
+      apply_response (self, item, node);
       desk_store_outbox_update (self->store, id, "sent", item->attempts + 1, NULL, 0, NULL);
       item_changed (self, id, "sent");
       desk_outbox_flush (self);
@@ -294,6 +471,7 @@ desk_outbox_flush (DeskOutbox *self)
   DeskOutboxItem *item;
   JsonObject     *request;
   JsonNode       *body;
+  const char     *method;
 
   g_return_if_fail (DESK_IS_OUTBOX (self));
 
@@ -319,8 +497,11 @@ desk_outbox_flush (DeskOutbox *self)
     }
 
   request = json_node_get_object (payload);
+  method = json_object_get_string_member_with_default (request, "method", "POST");
   body = json_object_get_member (request, "body");
-  if (g_str_equal (item->kind, "message") && body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+  if (g_str_equal (method, "POST") &&
+      (g_str_equal (item->kind, "message") || g_str_equal (item->kind, "canned")) && body != NULL &&
+      JSON_NODE_HOLDS_OBJECT (body))
     json_object_set_string_member (json_node_get_object (body), "client_id", item->client_id);
 
   self->in_flight = item->id;
@@ -328,14 +509,15 @@ desk_outbox_flush (DeskOutbox *self)
                             item->next_attempt_at, NULL);
   item_changed (self, item->id, "sending");
 
-  /* A message carries its client_id and a PATCH its If-Match: both are
-   * safe to repeat, so the client may retry them on a lost answer. */
-  desk_client_request_async (self->client, json_object_get_string_member (request, "method"),
-                             json_object_get_string_member (request, "path"), body,
-                             json_object_get_string_member_with_default (request, "if_match", NULL),
-                             g_str_equal (item->kind, "quiz-attempt") ? DESK_REQUEST_DEFAULT
-                                                                      : DESK_REQUEST_RETRY,
-                             self->cancellable, send_cb, g_object_ref (self));
+  /* A message or a new canned reply carries its client_id, a ticket's
+   * PATCH its If-Match; a canned reply's PATCH sets the same fields again
+   * and its DELETE finds the reply gone (see send_cb()): all are safe to
+   * repeat, so the client may retry them on a lost answer. */
+  desk_client_request_async (
+      self->client, method, json_object_get_string_member (request, "path"), body,
+      json_object_get_string_member_with_default (request, "if_match", NULL),
+      g_str_equal (item->kind, "quiz-attempt") ? DESK_REQUEST_DEFAULT : DESK_REQUEST_RETRY,
+      self->cancellable, send_cb, g_object_ref (self));
 }
 
 gboolean
@@ -353,6 +535,26 @@ desk_outbox_retry (DeskOutbox *self, gint64 item_id)
   item_changed (self, item_id, "queued");
   desk_outbox_flush (self);
   return TRUE;
+}
+
+/* The server answers again: what waits for its next try goes now. */
+void
+desk_outbox_wake (DeskOutbox *self)
+{
+  g_autoptr (GPtrArray) items = NULL;
+
+  g_return_if_fail (DESK_IS_OUTBOX (self));
+
+  items = desk_store_outbox_list (self->store, FALSE, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      DeskOutboxItem *item = g_ptr_array_index (items, i);
+
+      if (g_str_equal (item->state, "queued") && item->next_attempt_at > 0)
+        desk_store_outbox_update (self->store, item->id, "queued", item->attempts, item->error, 0,
+                                  NULL);
+    }
+  desk_outbox_flush (self);
 }
 
 static void

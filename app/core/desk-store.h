@@ -21,6 +21,18 @@ G_DECLARE_FINAL_TYPE (DeskStore, desk_store, DESK, STORE, GObject)
  * page of a collection together with its cursor in one transaction, so a
  * crash at any point leaves a cache that resumes where it stopped. */
 
+/* Signals, emitted by desk_store_apply_page() once the page's transaction
+ * has committed, with a GArray of gint64:
+ *
+ * - "tickets-changed": the ids of the tickets the page wrote or deleted;
+ * - "messages-changed": the ids of the tickets whose thread the page changed;
+ * - "articles-changed": the ids of the articles the page wrote or deleted;
+ * - "canned-changed": the ids of the canned replies the page wrote or
+ *   deleted, from sync or from the outbox keeping the server's answer.
+ *
+ * A page with no records emits nothing. The knowledge-base and canned-reply
+ * panels listen to the last two to search again. */
+
 typedef enum
 {
   DESK_STORE_COLLECTION_TICKETS,
@@ -95,11 +107,28 @@ gboolean desk_store_apply_page (DeskStore          *self,
                                 GError            **error);
 char    *desk_store_dup_cursor (DeskStore *self, DeskStoreCollection collection);
 
+/* The same with the cursor kept under a name: a collection's own cursor is
+ * named after it ("tickets"); a sync pass over a filtered feed of the
+ * collection keeps its place under a name of its own. */
+gboolean desk_store_apply_page_at (DeskStore          *self,
+                                   DeskStoreCollection collection,
+                                   GPtrArray          *records,
+                                   const char         *cursor_name,
+                                   const char         *next_cursor,
+                                   GError            **error);
+char    *desk_store_dup_named_cursor (DeskStore *self, const char *cursor_name);
+
 gint64            desk_store_count (DeskStore *self, DeskStoreCollection collection);
 DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 
-GPtrArray *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
-char      *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
+GPtrArray         *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
+DeskMessageRecord *desk_store_load_message (DeskStore *self, gint64 message_id);
+char              *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
+char              *desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id);
+GPtrArray         *desk_store_find_tickets_of_requester (DeskStore *self,
+                                                         gint64     requester_id,
+                                                         gint64     except_id,
+                                                         guint      limit);
 
 GPtrArray *
 desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError **error);
@@ -114,7 +143,9 @@ GPtrArray *desk_store_find_canned (
 GPtrArray *desk_store_find_canned_by_shortcut (DeskStore *self, const char *prefix, guint limit);
 DeskCannedRecord *desk_store_load_canned (DeskStore *self, gint64 canned_id);
 GStrv             desk_store_list_canned_categories (DeskStore *self);
-void              desk_article_hit_free (DeskArticleHit *hit);
+/* The replies that best match a customer's message, for "Suggested". */
+GPtrArray *desk_store_suggest_canned (DeskStore *self, const char *text, guint limit);
+void       desk_article_hit_free (DeskArticleHit *hit);
 
 gint64 desk_store_outbox_add (
     DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error);

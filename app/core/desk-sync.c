@@ -40,6 +40,7 @@ enum
 enum
 {
   PAGE_APPLIED,
+  OPEN_WORK_SYNCED,
   N_SIGNALS
 };
 
@@ -61,37 +62,92 @@ decode_canned (JsonNode *node, const char *path, GError **error)
   return desk_canned_record_from_json (node, path, error);
 }
 
-/* Tickets first: they are what an agent opens the app for. */
+/* By collection, in DeskStoreCollection's order. */
 static const struct
 {
-  DeskStoreCollection  collection;
   const char          *path;
   DeskRecordDecodeFunc decode;
   GDestroyNotify       free_record;
 } collections[] = {
-  { DESK_STORE_COLLECTION_TICKETS, "/api/v1/tickets",
-    (DeskRecordDecodeFunc) desk_ticket_record_from_json, (GDestroyNotify) desk_ticket_record_free },
-  { DESK_STORE_COLLECTION_MESSAGES, "/api/v1/messages",
-    (DeskRecordDecodeFunc) desk_message_record_from_json,
-    (GDestroyNotify) desk_message_record_free },
-  { DESK_STORE_COLLECTION_ARTICLES, "/api/v1/kb/articles",
-    (DeskRecordDecodeFunc) desk_article_record_from_json,
-    (GDestroyNotify) desk_article_record_free },
-  { DESK_STORE_COLLECTION_CANNED, "/api/v1/canned-replies", decode_canned,
-    (GDestroyNotify) desk_canned_record_free },
+  [DESK_STORE_COLLECTION_TICKETS] = { "/api/v1/tickets",
+                                      (DeskRecordDecodeFunc) desk_ticket_record_from_json,
+                                      (GDestroyNotify) desk_ticket_record_free },
+  [DESK_STORE_COLLECTION_MESSAGES] = { "/api/v1/messages",
+                                       (DeskRecordDecodeFunc) desk_message_record_from_json,
+                                       (GDestroyNotify) desk_message_record_free },
+  [DESK_STORE_COLLECTION_ARTICLES] = { "/api/v1/kb/articles",
+                                       (DeskRecordDecodeFunc) desk_article_record_from_json,
+                                       (GDestroyNotify) desk_article_record_free },
+  [DESK_STORE_COLLECTION_CANNED] = { "/api/v1/canned-replies", decode_canned,
+                                     (GDestroyNotify) desk_canned_record_free },
 };
+
+/* A sync walks feeds one after the other, each from its cursor in the
+ * cache. A first sync starts with the open work, open tickets and then
+ * their messages, so that an agent can work while the history comes: on a
+ * big desk most tickets are long solved. The whole feeds follow as in every
+ * sync. They bring the open items again (the cache leaves alone the rows it
+ * already holds as they are), and they are what keeps the cache right: the
+ * open feeds report no ticket that stops being open. Tickets come first in
+ * both: they are what an agent opens the app for. */
+typedef struct
+{
+  DeskStoreCollection collection;
+  const char         *filter;      /* the query of a filtered feed, or NULL */
+  const char         *cursor_name; /* where a filtered feed keeps its place */
+} Pass;
+
+static const Pass passes[] = {
+  { DESK_STORE_COLLECTION_TICKETS, "open=true", "tickets?open=true" },
+  { DESK_STORE_COLLECTION_MESSAGES, "open=true", "messages?open=true" },
+  { DESK_STORE_COLLECTION_TICKETS, NULL, NULL },
+  { DESK_STORE_COLLECTION_MESSAGES, NULL, NULL },
+  { DESK_STORE_COLLECTION_ARTICLES, NULL, NULL },
+  { DESK_STORE_COLLECTION_CANNED, NULL, NULL },
+};
+
+#define OPEN_TICKETS_PASS 0
+#define OPEN_MESSAGES_PASS 1
+#define FIRST_FULL_PASS 2
 
 typedef struct
 {
-  guint   collection;
-  guint64 remaining[G_N_ELEMENTS (collections)];
-  char   *cursor; /* the one the page in flight was asked from */
+  DeskPage *page;      /* fetched and not applied yet */
+  char     *cursor;    /* the one @page was asked from */
+  guint64   remaining; /* what the server says is left after @page */
+  guint64   applied;
+  gboolean  probe; /* @page only says how much there is: it is not applied */
+} PassState;
+
+typedef struct
+{
+  PassState passes[G_N_ELEMENTS (passes)];
+  guint     pass; /* the one being applied */
+  guint     n_fetching;
+  GError   *error; /* the first of the fetches in flight */
+
+  /* The size of the open messages feed, guessed from the open tickets'
+   * message_count; the server can only bound it by the whole feed's. */
+  gboolean guess_open_messages;
+  guint64  open_tickets_seen;
+  guint64  open_tickets_messages;
 } Run;
+
+typedef struct
+{
+  GTask *task;
+  guint  pass;
+} Fetch;
 
 static void
 run_free (Run *run)
 {
-  g_free (run->cursor);
+  for (guint i = 0; i < G_N_ELEMENTS (run->passes); i++)
+    {
+      g_clear_pointer (&run->passes[i].page, desk_page_free);
+      g_free (run->passes[i].cursor);
+    }
+  g_clear_error (&run->error);
   g_free (run);
 }
 
@@ -163,107 +219,270 @@ set_running (DeskSync *self, gboolean running)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
-static void fetch_next_page (GTask *task);
-
-static void
-page_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+static gboolean
+is_open_work (const DeskTicketRecord *ticket)
 {
-  g_autoptr (GTask) task = user_data;
-  DeskSync *self = g_task_get_source_object (task);
-  Run      *run = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (DeskPage) page = NULL;
-  guint64 remaining_total = 0;
+  return ticket->status == DESK_TICKET_STATUS_NEW || ticket->status == DESK_TICKET_STATUS_OPEN ||
+         ticket->status == DESK_TICKET_STATUS_PENDING;
+}
 
-  node = desk_client_request_finish (self->client, result, NULL, &error);
-  if (node == NULL)
+/* What is left of @pass after what has been applied: the page in hand and
+ * what the server says comes after it. */
+static guint64
+pass_left (Run *run, guint pass)
+{
+  PassState *state = &run->passes[pass];
+  guint64    pending = state->page ? state->page->items->len : 0;
+  guint64    left = pending + state->remaining;
+
+  if (pass == OPEN_MESSAGES_PASS && run->guess_open_messages)
     {
-      set_running (self, FALSE);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      PassState *tickets = &run->passes[OPEN_TICKETS_PASS];
+      guint64    guess = run->open_tickets_messages;
+
+      /* The open tickets not fetched yet, with as many messages each as
+       * those fetched so far. */
+      if (run->open_tickets_seen > 0)
+        guess += run->open_tickets_messages * tickets->remaining / run->open_tickets_seen;
+      guess = guess > state->applied ? guess - state->applied : 0;
+      left = MIN (left, MAX (guess, pending));
     }
 
-  page = desk_page_from_json (node, collections[run->collection].decode,
-                              collections[run->collection].free_record, &error);
-  /* More to come from where this page started would be the same page again,
-   * for ever. */
-  if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
-      g_strcmp0 (page->next, run->cursor) == 0)
-    g_set_error_literal (&error, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
-                         "next: the cursor does not move on");
-  if (page == NULL || page->next == NULL || error != NULL)
-    {
-      set_running (self, FALSE);
-      g_task_return_new_error (task, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
-                               "The server sent a page that is not valid: %s",
-                               error ? error->message : "next: missing");
-      return;
-    }
+  return left;
+}
 
-  /* The page and the cursor after it land together, or not at all. */
-  if (!desk_store_apply_page (self->store, collections[run->collection].collection, page->items,
-                              page->next, &error))
-    {
-      set_running (self, FALSE);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+/* done / total_estimate never goes back. The server's figures are bounds
+ * and estimates: when more work shows up than they said (a new ticket, an
+ * estimate revised up), the total grows only as far as the progress already
+ * shown allows, and the bar waits for the work to catch up. */
+static void
+update_estimate (DeskSync *self, Run *run, guint64 done_before)
+{
+  guint64 total = self->done;
 
-  self->done += page->items->len;
-  run->remaining[run->collection] = page->more ? (guint64) page->remaining : 0;
-  for (guint i = 0; i < G_N_ELEMENTS (collections); i++)
-    remaining_total += run->remaining[i];
-  self->total_estimate = self->done + remaining_total;
+  for (guint i = run->pass; i < G_N_ELEMENTS (passes); i++)
+    total += pass_left (run, i);
 
-  g_signal_emit (self, signals[PAGE_APPLIED], 0, collections[run->collection].collection,
-                 page->items->len);
+  if (done_before > 0 && self->total_estimate > 0 &&
+      self->done * self->total_estimate < total * done_before)
+    total = MAX (self->done, self->done * self->total_estimate / done_before);
+
+  self->total_estimate = total;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DONE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_ESTIMATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-
-  if (!page->more || page->items->len == 0)
-    {
-      /* The inbox reads tickets while the messages are still coming. */
-      if (collections[run->collection].collection == DESK_STORE_COLLECTION_TICKETS)
-        desk_store_optimize (self->store);
-      run->collection++;
-    }
-
-  fetch_next_page (g_steal_pointer (&task));
 }
 
 static void
-fetch_next_page (GTask *task)
+finish (GTask *task, GError *error)
 {
-  DeskSync        *self = g_task_get_source_object (task);
-  Run             *run = g_task_get_task_data (task);
-  g_autofree char *cursor = NULL;
-  g_autofree char *path = NULL;
+  DeskSync *self = g_task_get_source_object (task);
 
-  if (run->collection >= G_N_ELEMENTS (collections))
+  set_running (self, FALSE);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+fetch (GTask *task, guint pass, guint limit)
+{
+  DeskSync   *self = g_task_get_source_object (task);
+  Run        *run = g_task_get_task_data (task);
+  PassState  *state = &run->passes[pass];
+  const char *path = collections[passes[pass].collection].path;
+  const char *filter = passes[pass].filter;
+  g_autoptr (GString) request = g_string_new (path);
+  Fetch *data;
+
+  g_string_append_printf (request, "?limit=%u", limit);
+  if (filter != NULL)
+    g_string_append_printf (request, "&%s", filter);
+  if (state->cursor != NULL)
     {
-      set_running (self, FALSE);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      g_autofree char *escaped = g_uri_escape_string (state->cursor, NULL, FALSE);
+
+      g_string_append_printf (request, "&since=%s", escaped);
+    }
+
+  data = g_new0 (Fetch, 1);
+  data->task = g_object_ref (task);
+  data->pass = pass;
+  run->n_fetching++;
+  desk_client_request_async (self->client, "GET", request->str, NULL, NULL, DESK_REQUEST_RETRY,
+                             g_task_get_cancellable (task), fetch_cb, data);
+}
+
+static void
+count_open_tickets (Run *run, DeskPage *page)
+{
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      DeskTicketRecord *ticket = g_ptr_array_index (page->items, i);
+
+      if (!ticket->deleted)
+        {
+          run->open_tickets_seen++;
+          run->open_tickets_messages += MAX (0, ticket->message_count);
+        }
+    }
+}
+
+/* A server that does not know `open=true` answers the whole feed: then the
+ * open work cannot come first, and going on would fetch everything twice. */
+static gboolean
+page_is_open_work (DeskPage *page)
+{
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      DeskTicketRecord *ticket = g_ptr_array_index (page->items, i);
+
+      if (!ticket->deleted && !is_open_work (ticket))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Applies the pages in hand, pass after pass, and fetches the next page
+ * each time one is missing. */
+static void
+advance (GTask *task)
+{
+  DeskSync *self = g_task_get_source_object (task);
+  Run      *run = g_task_get_task_data (task);
+
+  while (run->pass < G_N_ELEMENTS (passes))
+    {
+      const Pass *pass = &passes[run->pass];
+      PassState  *state = &run->passes[run->pass];
+      g_autoptr (DeskPage) page = g_steal_pointer (&state->page);
+      g_autoptr (GError) error = NULL;
+      guint64  done_before = self->done;
+      gboolean ok;
+
+      g_assert (page != NULL);
+
+      if (state->probe)
+        {
+          state->probe = FALSE;
+          fetch (task, run->pass, self->page_size);
+          return;
+        }
+
+      if (run->pass == OPEN_TICKETS_PASS && !page_is_open_work (page))
+        {
+          g_info ("The server does not filter open work: syncing everything in one pass");
+          g_clear_pointer (&run->passes[OPEN_MESSAGES_PASS].page, desk_page_free);
+          run->pass = FIRST_FULL_PASS;
+          update_estimate (self, run, 0);
+          continue;
+        }
+
+      /* The page and the cursor after it land together, or not at all. */
+      if (pass->cursor_name != NULL)
+        ok = desk_store_apply_page_at (self->store, pass->collection, page->items,
+                                       pass->cursor_name, page->next, &error);
+      else
+        ok = desk_store_apply_page (self->store, pass->collection, page->items, page->next, &error);
+      if (!ok)
+        {
+          finish (task, g_steal_pointer (&error));
+          return;
+        }
+
+      self->done += page->items->len;
+      state->applied += page->items->len;
+      update_estimate (self, run, done_before);
+      g_signal_emit (self, signals[PAGE_APPLIED], 0, pass->collection, page->items->len);
+
+      if (page->more && page->items->len > 0)
+        {
+          g_free (state->cursor);
+          state->cursor = g_strdup (page->next);
+          fetch (task, run->pass, self->page_size);
+          return;
+        }
+
+      if (run->pass == OPEN_MESSAGES_PASS)
+        g_signal_emit (self, signals[OPEN_WORK_SYNCED], 0);
+      /* The inbox reads tickets while the messages are still coming. */
+      else if (run->pass == FIRST_FULL_PASS)
+        desk_store_optimize (self->store);
+      run->pass++;
+    }
+
+  finish (task, NULL);
+}
+
+static void
+fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Fetch *data = user_data;
+  g_autoptr (GTask) task = data->task;
+  guint               pass = data->pass;
+  DeskSync           *self = g_task_get_source_object (task);
+  Run                *run = g_task_get_task_data (task);
+  PassState          *state = &run->passes[pass];
+  DeskStoreCollection collection = passes[pass].collection;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (DeskPage) page = NULL;
+
+  g_free (data);
+  run->n_fetching--;
+
+  node = desk_client_request_finish (self->client, result, NULL, &error);
+  if (node != NULL)
+    {
+      page = desk_page_from_json (node, collections[collection].decode,
+                                  collections[collection].free_record, &error);
+      /* More to come from where this page started would be the same page
+       * again, for ever. */
+      if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
+          g_strcmp0 (page->next, state->cursor) == 0)
+        g_set_error_literal (&error, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
+                             "next: the cursor does not move on");
+      if (page == NULL || page->next == NULL || error != NULL)
+        {
+          g_autoptr (GError) invalid = g_steal_pointer (&error);
+
+          g_set_error (&error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
+                       "The server sent a page that is not valid: %s",
+                       invalid ? invalid->message : "next: missing");
+          g_clear_pointer (&page, desk_page_free);
+        }
+    }
+
+  if (error != NULL)
+    {
+      if (run->error == NULL)
+        run->error = g_steal_pointer (&error);
+      else
+        g_debug ("Another page failed as well: %s", error->message);
+    }
+  else
+    {
+      state->remaining = page->more ? (guint64) MAX (0, page->remaining) : 0;
+      if (pass == OPEN_TICKETS_PASS)
+        count_open_tickets (run, page);
+      state->page = g_steal_pointer (&page);
+    }
+
+  /* The first pages of all the passes come together (see run_async). */
+  if (run->n_fetching > 0)
+    return;
+
+  if (run->error != NULL)
+    {
+      finish (task, g_steal_pointer (&run->error));
       return;
     }
 
-  cursor = desk_store_dup_cursor (self->store, collections[run->collection].collection);
-  if (cursor != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-
-      path = g_strdup_printf ("%s?limit=%u&since=%s", collections[run->collection].path,
-                              self->page_size, escaped);
-    }
-  else
-    path = g_strdup_printf ("%s?limit=%u", collections[run->collection].path, self->page_size);
-  g_free (run->cursor);
-  run->cursor = g_steal_pointer (&cursor);
-
-  desk_client_request_async (self->client, "GET", path, NULL, NULL, DESK_REQUEST_RETRY,
-                             g_task_get_cancellable (task), page_cb, task);
+  advance (task);
 }
 
 void
@@ -272,19 +491,47 @@ desk_sync_run_async (DeskSync           *self,
                      GAsyncReadyCallback callback,
                      gpointer            user_data)
 {
-  GTask *task;
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *tickets_cursor = NULL;
+  Run             *run;
 
   g_return_if_fail (DESK_IS_SYNC (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, desk_sync_run_async);
-  g_task_set_task_data (task, g_new0 (Run, 1), (GDestroyNotify) run_free);
+  run = g_new0 (Run, 1);
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+
+  /* The open work goes first until the whole ticket feed has begun; an
+   * interrupted first sync resumes each open pass from its own cursor. */
+  tickets_cursor = desk_store_dup_cursor (self->store, DESK_STORE_COLLECTION_TICKETS);
+  run->pass = tickets_cursor == NULL ? OPEN_TICKETS_PASS : FIRST_FULL_PASS;
+  for (guint i = run->pass; i < G_N_ELEMENTS (passes); i++)
+    run->passes[i].cursor = passes[i].cursor_name != NULL
+                                ? desk_store_dup_named_cursor (self->store, passes[i].cursor_name)
+                                : desk_store_dup_cursor (self->store, passes[i].collection);
+  run->guess_open_messages = run->pass == OPEN_TICKETS_PASS &&
+                             run->passes[OPEN_TICKETS_PASS].cursor == NULL &&
+                             run->passes[OPEN_MESSAGES_PASS].cursor == NULL;
 
   self->done = 0;
   self->total_estimate = 0;
   set_running (self, TRUE);
 
-  fetch_next_page (task);
+  /* The first page of every pass is fetched at once, before any is
+   * applied: their `remaining` make an estimate of the whole sync from the
+   * start, so that progress does not fall back each time a pass begins. A
+   * page fetched early and applied late is still right: its cursor is the
+   * one it came with, and what changed since comes after that cursor. But
+   * not after an earlier pass of the same collection, whose newer rows it
+   * would take back for a while: for those passes a one-item probe gives
+   * the estimate, and their first page comes when they begin. */
+  for (guint i = run->pass; i < G_N_ELEMENTS (passes); i++)
+    {
+      for (guint j = run->pass; j < i; j++)
+        run->passes[i].probe |= passes[j].collection == passes[i].collection;
+      fetch (task, i, run->passes[i].probe ? 1 : self->page_size);
+    }
 }
 
 gboolean
@@ -361,6 +608,11 @@ desk_sync_class_init (DeskSyncClass *klass)
   signals[PAGE_APPLIED] =
       g_signal_new ("page-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  /* A first sync has every open ticket and its messages; the history
+   * follows. */
+  signals[OPEN_WORK_SYNCED] = g_signal_new ("open-work-synced", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

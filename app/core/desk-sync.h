@@ -17,8 +17,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DeskSync, desk_sync, DESK, SYNC, GObject)
 
 /* Brings the cache up to date with the server, collection by collection,
- * page by page from each collection's cursor. The first sync and every later
- * one are the same walk: a cache that has cursors only fetches what changed. */
+ * page by page from each collection's cursor: a cache that has cursors only
+ * fetches what changed. A first sync begins with the open work (open tickets,
+ * then their messages; "open-work-synced" says when they are all in) and
+ * then walks every collection as later syncs do.
+ *
+ * "done" counts the items applied, those the first sync brings twice
+ * included, and "total-estimate" what the whole run should apply: the
+ * server's figures are estimates, but "progress" never goes back. */
 DeskSync *desk_sync_new (DeskClient *client, DeskStore *store);
 void      desk_sync_set_page_size (DeskSync *self, guint page_size);
 gboolean  desk_sync_get_running (DeskSync *self);

@@ -97,4 +97,12 @@ typedef enum
   DESK_CANNED_SEGMENT_ASK,         /* {{ask:Order number}}: filled in by the agent */
 } DeskCannedSegmentKind;
 
+/* How the client stands with its server. */
+typedef enum
+{
+  DESK_CONNECTION_ONLINE,
+  DESK_CONNECTION_OFFLINE,      /* no answer, or errors: the cache is shown, changes wait */
+  DESK_CONNECTION_UNAUTHORIZED, /* the token was refused: sign in again */
+} DeskConnection;
+
 G_END_DECLS

@@ -141,10 +141,55 @@ read_page_params (Request *request, gint64 *since, gint64 *limit)
   return TRUE;
 }
 
+/* `?open=true` narrows the ticket and message feeds to open work; `false`,
+ * like no parameter, is the whole feed. */
+static gboolean
+read_open_filter (Request *request, gboolean *open)
+{
+  const char *text = request->query ? g_hash_table_lookup (request->query, "open") : NULL;
+
+  *open = FALSE;
+  if (text == NULL || g_str_equal (text, "false") || request->server->ignore_open_filter)
+    return TRUE;
+  if (g_str_equal (text, "true"))
+    {
+      *open = TRUE;
+      return TRUE;
+    }
+
+  _desk_server_send_error (request->msg, 400, "bad_request", "open: expected true or false");
+  return FALSE;
+}
+
+/* How `remaining` is worked out after the last item of a page. */
+typedef enum
+{
+  REMAINING_BY_SEQ,   /* the SQL answers MAX(seq): what is left is at most that minus the last */
+  REMAINING_BY_COUNT, /* the SQL counts the rows after ?1 itself (?3: the caller's queues) */
+} RemainingKind;
+
+static void send_page_full (Request      *request,
+                            sqlite3_stmt *stmt,
+                            const char   *remaining_sql,
+                            RemainingKind remaining_kind,
+                            gint64        since,
+                            gint64        limit);
+
 /* Runs @stmt, whose rows are (seq, doc), bound to fetch limit + 1 rows. */
 static void
 send_page (
     Request *request, sqlite3_stmt *stmt, const char *max_seq_sql, gint64 since, gint64 limit)
+{
+  send_page_full (request, stmt, max_seq_sql, REMAINING_BY_SEQ, since, limit);
+}
+
+static void
+send_page_full (Request      *request,
+                sqlite3_stmt *stmt,
+                const char   *remaining_sql,
+                RemainingKind remaining_kind,
+                gint64        since,
+                gint64        limit)
 {
   sqlite3_stmt *max_stmt;
   gint64        remaining = 0;
@@ -170,14 +215,25 @@ send_page (
     }
   sqlite3_reset (stmt);
 
-  /* An upper bound of what is left (other queues' rows count too): enough
-   * for a progress bar. */
-  if (more)
+  /* An upper bound of what is left (by seq, other queues' rows count too):
+   * enough for a progress bar. */
+  if (more && remaining_kind == REMAINING_BY_SEQ)
     {
-      max_stmt = _desk_server_prepare (request->server, max_seq_sql);
+      max_stmt = _desk_server_prepare (request->server, remaining_sql);
       if (sqlite3_step (max_stmt) == SQLITE_ROW)
         remaining = MAX (0, sqlite3_column_int64 (max_stmt, 0) - last);
       sqlite3_reset (max_stmt);
+    }
+  else if (more)
+    {
+      max_stmt = _desk_server_prepare (request->server, remaining_sql);
+      sqlite3_bind_int64 (max_stmt, 1, last);
+      if (sqlite3_bind_parameter_index (max_stmt, "?3") > 0)
+        sqlite3_bind_text (max_stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+      if (sqlite3_step (max_stmt) == SQLITE_ROW)
+        remaining = sqlite3_column_int64 (max_stmt, 0);
+      sqlite3_reset (max_stmt);
+      sqlite3_clear_bindings (max_stmt);
     }
 
   g_string_append_printf (
@@ -289,15 +345,59 @@ handle_queues (Request *request)
 
 /* Tickets */
 
+/* Open work only: the same feed, cursor and role rules, without the tickets
+ * that are solved, closed or deleted (no tombstones: a client learns that a
+ * ticket left the open ones from the whole feed). Exact counts are cheap
+ * here (see tickets_open_by_seq), so `remaining` is one. */
+static void
+send_open_ticket_page (Request *request, gint64 since, gint64 limit)
+{
+  sqlite3_stmt *stmt;
+  const char   *remaining_sql;
+
+  if (is_lead (request->caller))
+    {
+      stmt = _desk_server_prepare (
+          request->server, "SELECT seq, doc FROM tickets INDEXED BY tickets_open_by_seq"
+                           " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL " ORDER BY seq"
+                           " LIMIT ?2");
+      remaining_sql = "SELECT COUNT(*) FROM tickets INDEXED BY tickets_open_by_seq"
+                      " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL;
+    }
+  else
+    {
+      stmt = _desk_server_prepare (request->server,
+                                   "SELECT seq, doc FROM tickets INDEXED BY tickets_open_by_seq"
+                                   " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL
+                                   " AND queue_id IN (SELECT value FROM json_each(?3)) ORDER BY seq"
+                                   " LIMIT ?2");
+      sqlite3_bind_text (stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+      remaining_sql = "SELECT COUNT(*) FROM tickets INDEXED BY tickets_open_by_seq"
+                      " WHERE seq > ?1 AND " DESK_SERVER_OPEN_TICKET_SQL
+                      " AND queue_id IN (SELECT value FROM json_each(?3))";
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+
+  send_page_full (request, stmt, remaining_sql, REMAINING_BY_COUNT, since, limit);
+}
+
 static void
 handle_ticket_page (Request *request)
 {
   sqlite3_stmt *stmt;
   gint64        since;
   gint64        limit;
+  gboolean      open;
 
-  if (!read_page_params (request, &since, &limit))
+  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open))
     return;
+
+  if (open)
+    {
+      send_open_ticket_page (request, since, limit);
+      return;
+    }
 
   if (is_lead (request->caller))
     stmt = _desk_server_prepare (request->server,
@@ -567,7 +667,153 @@ handle_ticket_delete (Request *request, gint64 ticket_id)
   soup_server_message_set_status (request->msg, 204, NULL);
 }
 
+/* Merging: two tickets of one customer become one. The messages of the
+ * first move to the second (the "into" ticket), which keeps its id; the
+ * first is closed with a note where it went. A repeat of a merge already
+ * done answers as the first time. */
+static void
+handle_ticket_merge (Request *request, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) source = NULL;
+  g_autoptr (DeskTicketRecord) target = NULL;
+  g_autoptr (DeskMessageRecord) note = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *text = NULL;
+  gint64           into = 0;
+  gint64           moved;
+  gboolean         existed;
+  gint64           now = g_get_real_time ();
+
+  if (request->caller->role == DESK_ROLE_TRAINEE)
+    {
+      _desk_server_send_error (request->msg, 403, "forbidden", "Trainees may not merge tickets");
+      return;
+    }
+  if (!(source = load_visible_ticket (request, ticket_id)))
+    return;
+  if (!(body = read_body (request->msg)))
+    return;
+  if (!desk_json_get_int (json_node_get_object (body), NULL, "into", DESK_JSON_REQUIRED, &into,
+                          &error))
+    {
+      bad_field (request->msg, error);
+      return;
+    }
+  if (into == ticket_id)
+    {
+      _desk_server_send_error (request->msg, 400, "bad_request",
+                               "into: a ticket cannot be merged into itself");
+      return;
+    }
+  if (!(target = load_visible_ticket (request, into)))
+    return;
+
+  marker = g_strdup_printf ("merged-into-%" G_GINT64_FORMAT, into);
+  if (source->tags != NULL && g_strv_contains ((const char *const *) source->tags, marker))
+    {
+      send_ticket (request, 200, target);
+      return;
+    }
+  if (source->requester.id != target->requester.id)
+    {
+      _desk_server_send_error (request->msg, 400, "bad_request",
+                               "into: only tickets of the same customer can be merged");
+      return;
+    }
+
+  _desk_server_begin (request->server);
+  moved = _desk_server_move_messages (request->server, source->id, target->id, &error);
+  if (moved < 0)
+    {
+      _desk_server_rollback (request->server);
+      _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
+      return;
+    }
+
+  {
+    g_autoptr (GStrvBuilder) tags = g_strv_builder_new ();
+
+    if (source->tags != NULL)
+      g_strv_builder_addv (tags, (const char **) source->tags);
+    g_strv_builder_add (tags, marker);
+    g_strfreev (source->tags);
+    source->tags = g_strv_builder_end (tags);
+  }
+  source->status = DESK_TICKET_STATUS_CLOSED;
+  source->solved_at = now;
+  source->message_count = 0;
+  source->version++;
+  source->updated_at = now;
+  target->message_count += moved;
+  target->last_message_at = MAX (target->last_message_at, source->last_message_at);
+  target->version++;
+  target->updated_at = now;
+  if (!_desk_server_save_ticket (request->server, source, &error) ||
+      !_desk_server_save_ticket (request->server, target, &error))
+    {
+      _desk_server_rollback (request->server);
+      _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
+      return;
+    }
+  _desk_server_commit (request->server);
+
+  /* Where it went, for whoever opens the old ticket from a link. */
+  text = g_strdup_printf ("Merged into ticket #%" G_GINT64_FORMAT " by %s.", into,
+                          request->caller->name);
+  note =
+      _desk_server_post_message (request->server, source->id, DESK_AUTHOR_SYSTEM, 0, "Agent Desk",
+                                 DESK_VISIBILITY_INTERNAL, text, NULL, NULL, -1, &existed, &error);
+  g_clear_pointer (&note, desk_message_record_free);
+  g_clear_pointer (&text, g_free);
+  g_clear_error (&error);
+  text = g_strdup_printf ("Ticket #%" G_GINT64_FORMAT " was merged into this one by %s.",
+                          source->id, request->caller->name);
+  note =
+      _desk_server_post_message (request->server, target->id, DESK_AUTHOR_SYSTEM, 0, "Agent Desk",
+                                 DESK_VISIBILITY_INTERNAL, text, NULL, NULL, -1, &existed, &error);
+
+  _desk_server_emit (request->server, "ticket.updated", source->id, source->id, source->queue_id,
+                     source->version, NULL);
+  g_clear_pointer (&target, desk_ticket_record_free);
+  target = _desk_server_load_ticket (request->server, into, NULL);
+  send_ticket (request, 200, target);
+}
+
 /* Messages */
+
+/* The messages of open tickets (DESK_SERVER_OPEN_TICKET_SQL), whatever
+ * their own seq. The walk follows the messages by seq and looks each ticket
+ * up (CROSS JOIN keeps that order: starting from the open tickets would sort
+ * all their messages for every page); `remaining` stays the bound by seq,
+ * since counting would walk the rest of the feed. */
+static void
+send_open_message_page (Request *request, gint64 since, gint64 limit)
+{
+  sqlite3_stmt *stmt;
+
+  if (is_lead (request->caller))
+    stmt = _desk_server_prepare (request->server,
+                                 "SELECT m.seq, m.doc FROM messages m CROSS JOIN tickets t"
+                                 " ON t.id = m.ticket_id WHERE m.seq > ?1"
+                                 " AND t.status IN ('new', 'open', 'pending') AND NOT t.deleted"
+                                 " ORDER BY m.seq LIMIT ?2");
+  else
+    {
+      stmt = _desk_server_prepare (request->server,
+                                   "SELECT m.seq, m.doc FROM messages m CROSS JOIN tickets t"
+                                   " ON t.id = m.ticket_id WHERE m.seq > ?1"
+                                   " AND t.status IN ('new', 'open', 'pending') AND NOT t.deleted"
+                                   " AND t.queue_id IN (SELECT value FROM json_each(?3))"
+                                   " ORDER BY m.seq LIMIT ?2");
+      sqlite3_bind_text (stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+
+  send_page (request, stmt, "SELECT MAX(seq) FROM messages", since, limit);
+}
 
 static void
 handle_message_page (Request *request)
@@ -575,9 +821,16 @@ handle_message_page (Request *request)
   sqlite3_stmt *stmt;
   gint64        since;
   gint64        limit;
+  gboolean      open;
 
-  if (!read_page_params (request, &since, &limit))
+  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open))
     return;
+
+  if (open)
+    {
+      send_open_message_page (request, since, limit);
+      return;
+    }
 
   if (is_lead (request->caller))
     stmt = _desk_server_prepare (request->server,
@@ -694,6 +947,7 @@ _desk_server_post_message (DeskServer    *self,
                            const char    *body,
                            const char    *client_id,
                            GArray        *attachment_ids,
+                           int            set_status,
                            gboolean      *existed,
                            GError       **error)
 {
@@ -772,6 +1026,17 @@ _desk_server_post_message (DeskServer    *self,
         }
     }
 
+  /* "Send and set solved": the status goes with the message, in one
+   * version, so it needs no If-Match of its own. */
+  if (set_status >= 0 && set_status != (int) ticket->status)
+    {
+      ticket->status = set_status;
+      if (set_status == DESK_TICKET_STATUS_SOLVED || set_status == DESK_TICKET_STATUS_CLOSED)
+        ticket->solved_at = now;
+      else
+        ticket->solved_at = 0;
+    }
+
   if (!_desk_server_save_ticket (self, ticket, error))
     {
       _desk_server_rollback (self);
@@ -799,6 +1064,7 @@ handle_message_post (Request *request, gint64 ticket_id)
   g_autoptr (GArray) attachment_ids = NULL;
   JsonObject *object;
   int         visibility;
+  int         status = -1;
   gboolean    existed;
 
   if (!(ticket = load_visible_ticket (request, ticket_id)))
@@ -813,9 +1079,17 @@ handle_message_post (Request *request, gint64 ticket_id)
       !desk_json_get_string (object, NULL, "client_id", DESK_JSON_OPTIONAL | DESK_JSON_NULLABLE,
                              &client_id, &error) ||
       !desk_json_get_ids (object, NULL, "attachment_ids", DESK_JSON_OPTIONAL, &attachment_ids,
-                          &error))
+                          &error) ||
+      !desk_json_get_enum (object, NULL, "status", DESK_TYPE_TICKET_STATUS, DESK_JSON_OPTIONAL,
+                           &status, &error))
     {
       bad_field (request->msg, error);
+      return;
+    }
+  if (status >= 0 && request->caller->role == DESK_ROLE_TRAINEE)
+    {
+      _desk_server_send_error (request->msg, 403, "forbidden",
+                               "Trainees may not change a ticket's status");
       return;
     }
 
@@ -840,7 +1114,7 @@ handle_message_post (Request *request, gint64 ticket_id)
 
   message = _desk_server_post_message (request->server, ticket_id, DESK_AUTHOR_AGENT,
                                        request->caller->user_id, request->caller->name, visibility,
-                                       text, client_id, attachment_ids, &existed, &error);
+                                       text, client_id, attachment_ids, status, &existed, &error);
   if (message == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -857,17 +1131,12 @@ static void
 handle_typing (Request *request, gint64 ticket_id)
 {
   g_autoptr (DeskTicketRecord) ticket = load_visible_ticket (request, ticket_id);
-  g_autofree char *extra = NULL;
-  g_autofree char *escaped = NULL;
 
   if (ticket == NULL)
     return;
 
-  escaped = g_strescape (request->caller->name ? request->caller->name : "", NULL);
-  extra = g_strdup_printf ("\"agent_id\":%" G_GINT64_FORMAT ",\"name\":\"%s\"",
-                           request->caller->user_id, escaped);
-  _desk_server_emit (request->server, "typing", request->caller->user_id, ticket_id,
-                     ticket->queue_id, 0, extra);
+  _desk_server_emit_typing (request->server, ticket, request->caller->user_id,
+                            request->caller->name);
   soup_server_message_set_status (request->msg, 204, NULL);
 }
 
@@ -1172,25 +1441,46 @@ handle_canned_write (Request *request, const char *method, gint64 canned_id)
   g_autoptr (DeskCannedRecord) canned = NULL;
   g_autoptr (JsonNode) body = NULL;
   g_autoptr (GError) error = NULL;
-  gboolean shared = FALSE;
-  guint    status = 200;
+  g_autofree char *client_id = NULL;
+  gboolean         shared = FALSE;
+  gboolean         saved;
+  guint            status = 200;
 
   if (g_str_equal (method, "POST"))
     {
+      g_autoptr (DeskCannedRecord) existing = NULL;
+
       if (!(body = read_body (request->msg)))
         return;
       canned = g_new0 (DeskCannedRecord, 1);
       if (!read_canned_fields (request, json_node_get_object (body), canned, DESK_JSON_REQUIRED,
                                &error) ||
           !desk_json_get_bool (json_node_get_object (body), NULL, "shared", DESK_JSON_OPTIONAL,
-                               &shared, &error))
+                               &shared, &error) ||
+          !desk_json_get_string (json_node_get_object (body), NULL, "client_id",
+                                 DESK_JSON_OPTIONAL | DESK_JSON_NULLABLE, &client_id, &error))
         {
           bad_field (request->msg, error);
+          return;
+        }
+      if (client_id != NULL && (*client_id == '\0' || strlen (client_id) > 128))
+        {
+          _desk_server_send_error (request->msg, 400, "bad_request",
+                                   "client_id: from 1 to 128 characters");
           return;
         }
       canned->owner_id = shared ? 0 : request->caller->user_id;
       if (!may_edit_canned (request, canned))
         return;
+
+      /* The same client_id again is a retry whose answer was lost: the
+       * reply it made, as it is now, and nothing new. */
+      if (client_id != NULL && (existing = _desk_server_find_canned_by_client_id (
+                                    request->server, request->caller->user_id, client_id)))
+        {
+          send_record (request, 200, existing, (gpointer) desk_canned_record_to_json);
+          return;
+        }
       status = 201;
     }
   else
@@ -1219,7 +1509,13 @@ handle_canned_write (Request *request, const char *method, gint64 canned_id)
       return;
     }
 
-  if (!_desk_server_save_canned (request->server, canned, &error))
+  /* A new reply and its client_id are written together. */
+  if (status == 201)
+    saved = _desk_server_create_canned (request->server, canned, request->caller->user_id,
+                                        client_id, &error);
+  else
+    saved = _desk_server_save_canned (request->server, canned, &error);
+  if (!saved)
     {
       _desk_server_send_error (request->msg, 500, "internal_error", "%s", error->message);
       return;
@@ -1567,6 +1863,8 @@ _desk_server_api_handle (DeskServer        *self,
                : method_not_allowed (msg, "GET, POST");
       else if (g_str_equal (segments[2], "typing"))
         post ? handle_typing (&request, id) : method_not_allowed (msg, "POST");
+      else if (g_str_equal (segments[2], "merge"))
+        post ? handle_ticket_merge (&request, id) : method_not_allowed (msg, "POST");
       else if (g_str_equal (segments[2], "viewing"))
         post ? handle_viewing (&request, id) : method_not_allowed (msg, "POST");
       else

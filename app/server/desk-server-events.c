@@ -218,6 +218,26 @@ _desk_server_events_shutdown (DeskServer *self)
     }
 }
 
+/* A "typing" event: who types on which ticket. @agent_id 0 is the chat's
+ * customer. */
+void
+_desk_server_emit_typing (DeskServer             *self,
+                          const DeskTicketRecord *ticket,
+                          gint64                  agent_id,
+                          const char             *name)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *quoted = NULL;
+  g_autofree char *extra = NULL;
+
+  json_node_set_string (node, name ? name : "");
+  quoted = json_to_string (node, FALSE);
+  extra = agent_id != 0
+              ? g_strdup_printf ("\"agent_id\":%" G_GINT64_FORMAT ",\"name\":%s", agent_id, quoted)
+              : g_strdup_printf ("\"name\":%s", quoted);
+  _desk_server_emit (self, "typing", agent_id, ticket->id, ticket->queue_id, 0, extra);
+}
+
 /* Sends {type, id, ticket_id?, version?, …extra} to every socket whose user
  * may see @queue_id (0: everyone). */
 void

@@ -43,7 +43,9 @@ struct _DeskServer
   double rate_per_second;
   double rate_burst;
 
-  guint drop_responses; /* test hook: apply the next POSTs, lose their answers */
+  guint drop_responses; /* test hook: apply the next writes, lose their answers */
+
+  gboolean ignore_open_filter; /* test hook: a server from before `?open=true` */
 
   guint ping_source;
   guint simulator_source;
@@ -51,6 +53,12 @@ struct _DeskServer
 
 #define DESK_SERVER_MAX_UPLOAD (10 * 1024 * 1024)
 #define DESK_SERVER_MAX_LIMIT 500
+
+/* Open work (`?open=true` on the ticket and message feeds): a ticket that is
+ * new, open or pending, and not deleted. The partial index tickets_open_by_seq
+ * is defined with these very terms: SQLite uses a partial index only for a
+ * query that repeats its WHERE. */
+#define DESK_SERVER_OPEN_TICKET_SQL "status IN ('new', 'open', 'pending') AND NOT deleted"
 
 /* Fault injection for the client tests: the next @count POSTs are applied
  * but their responses are lost (the connection is closed instead). */
@@ -78,6 +86,13 @@ gboolean _desk_server_insert_message (DeskServer        *self,
                                       GError           **error);
 gboolean _desk_server_save_article (DeskServer *self, DeskArticleRecord *article, GError **error);
 gboolean _desk_server_save_canned (DeskServer *self, DeskCannedRecord *canned, GError **error);
+DeskCannedRecord *
+_desk_server_find_canned_by_client_id (DeskServer *self, gint64 user_id, const char *client_id);
+gboolean _desk_server_create_canned (DeskServer       *self,
+                                     DeskCannedRecord *canned,
+                                     gint64            user_id,
+                                     const char       *client_id,
+                                     GError          **error);
 gboolean _desk_server_save_quiz (DeskServer *self, DeskQuizRecord *quiz, GError **error);
 gboolean _desk_server_save_queue (DeskServer *self, DeskQueueRecord *queue, GError **error);
 gint64   _desk_server_insert_user (DeskServer   *self,
@@ -94,6 +109,8 @@ void        _desk_caller_free (DeskCaller *caller);
 gboolean    _desk_caller_sees_queue (const DeskCaller *caller, gint64 queue_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskCaller, _desk_caller_free)
+gint64
+_desk_server_move_messages (DeskServer *self, gint64 from_ticket, gint64 to_ticket, GError **error);
 
 gboolean _desk_server_tombstone_messages (DeskServer *self,
                                           gint64      ticket_id,
@@ -131,6 +148,10 @@ void     _desk_server_emit (DeskServer *self,
                             gint64      queue_id,
                             gint64      version,
                             const char *extra_json);
+void     _desk_server_emit_typing (DeskServer             *self,
+                                   const DeskTicketRecord *ticket,
+                                   gint64                  agent_id,
+                                   const char             *name);
 gboolean _desk_server_events_early (DeskServer *self, SoupServerMessage *msg);
 
 /* Metrics (desk-server-metrics.c) */
@@ -150,6 +171,7 @@ DeskMessageRecord *_desk_server_post_message (DeskServer    *self,
                                               const char    *body,
                                               const char    *client_id,
                                               GArray        *attachment_ids,
+                                              int            set_status,
                                               gboolean      *existed,
                                               GError       **error);
 DeskTicketRecord  *_desk_server_open_chat (DeskServer *self,

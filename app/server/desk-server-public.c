@@ -98,8 +98,9 @@ _desk_server_open_chat (DeskServer *self,
   if (*customer_token == NULL)
     return NULL;
 
-  message = _desk_server_post_message (self, ticket->id, DESK_AUTHOR_CUSTOMER, ticket->id, name,
-                                       DESK_VISIBILITY_PUBLIC, body, NULL, NULL, &existed, error);
+  message =
+      _desk_server_post_message (self, ticket->id, DESK_AUTHOR_CUSTOMER, ticket->id, name,
+                                 DESK_VISIBILITY_PUBLIC, body, NULL, NULL, -1, &existed, error);
   if (message == NULL)
     return NULL;
 
@@ -192,7 +193,7 @@ handle_customer_message (DeskServer        *self,
 
   message = _desk_server_post_message (
       self, customer->chat_id, DESK_AUTHOR_CUSTOMER, customer->chat_id, ticket->requester.name,
-      DESK_VISIBILITY_PUBLIC, body, client_id, NULL, &existed, &error);
+      DESK_VISIBILITY_PUBLIC, body, client_id, NULL, -1, &existed, &error);
   if (message == NULL)
     {
       _desk_server_send_error (msg, 500, "internal_error", "%s", error->message);
@@ -240,6 +241,23 @@ handle_rating (DeskServer *self, SoupServerMessage *msg, DeskCaller *customer, J
 
   _desk_server_emit (self, "ticket.updated", ticket->id, ticket->id, ticket->queue_id,
                      ticket->version, NULL);
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
+/* The customer is typing: the agents on the chat see it. */
+static void
+handle_customer_typing (DeskServer *self, SoupServerMessage *msg, DeskCaller *customer)
+{
+  g_autoptr (DeskTicketRecord) ticket = _desk_server_load_ticket (self, customer->chat_id, NULL);
+
+  if (ticket == NULL)
+    {
+      _desk_server_send_error (msg, 404, "not_found", "No such chat");
+      return;
+    }
+
+  _desk_server_emit_typing (
+      self, ticket, 0, customer->name && *customer->name ? customer->name : ticket->requester.name);
   soup_server_message_set_status (msg, 204, NULL);
 }
 
@@ -313,6 +331,8 @@ _desk_server_public_handle (DeskServer        *self,
 
   if (n == 3 && g_str_equal (segments[2], "messages"))
     handle_customer_message (self, msg, customer, json_node_get_object (body));
+  else if (n == 3 && g_str_equal (segments[2], "typing"))
+    handle_customer_typing (self, msg, customer);
   else if (n == 3 && g_str_equal (segments[2], "rating"))
     handle_rating (self, msg, customer, json_node_get_object (body));
   else

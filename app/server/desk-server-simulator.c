@@ -16,7 +16,8 @@
  * a demo desk is alive. Each tick may open a chat, and every simulated chat
  * whose last public word is an agent's gets the customer's next line. */
 
-#define TICK_SECONDS 5
+#define TICK_SECONDS 1
+#define TYPING_TICKS 2
 
 static const struct
 {
@@ -48,6 +49,8 @@ typedef struct
   gint64 ticket_id;
   guint  visitor;
   gint64 answered_message;
+  gint64 typing_for;   /* the agent's message being answered */
+  guint  typing_ticks; /* since the customer started typing it */
 } SimulatedChat;
 
 typedef struct
@@ -103,11 +106,25 @@ simulator_tick_cb (gpointer user_data)
       if (reply == 0 || reply == chat->answered_message)
         continue;
 
+      /* A tick of typing first, as a person would. */
+      if (chat->typing_for != reply || ++chat->typing_ticks < TYPING_TICKS)
+        {
+          g_autoptr (DeskTicketRecord) ticket =
+              _desk_server_load_ticket (self, chat->ticket_id, NULL);
+
+          if (chat->typing_for != reply)
+            chat->typing_ticks = 0;
+          chat->typing_for = reply;
+          if (ticket != NULL)
+            _desk_server_emit_typing (self, ticket, 0, visitors[chat->visitor].name);
+          continue;
+        }
+
       chat->answered_message = reply;
       message = _desk_server_post_message (
           self, chat->ticket_id, DESK_AUTHOR_CUSTOMER, chat->ticket_id,
           visitors[chat->visitor].name, DESK_VISIBILITY_PUBLIC, visitors[chat->visitor].follow_up,
-          NULL, NULL, &existed, &error);
+          NULL, NULL, -1, &existed, &error);
       if (message == NULL)
         g_warning ("The simulated customer could not answer: %s", error->message);
     }

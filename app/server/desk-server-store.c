@@ -41,6 +41,10 @@ static const char schema[] =
     "  resolution_due INTEGER, solved_at INTEGER, csat INTEGER, doc TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS tickets_by_seq ON tickets (seq);"
     "CREATE INDEX IF NOT EXISTS tickets_by_created ON tickets (created_at);"
+    /* The open-work feed walks only open tickets, and counts them for its
+     * `remaining` from the index alone (queue_id is there for agents). */
+    "CREATE INDEX IF NOT EXISTS tickets_open_by_seq ON tickets (seq, queue_id)"
+    "  WHERE " DESK_SERVER_OPEN_TICKET_SQL ";"
     "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
     "  ticket_id INTEGER NOT NULL, author_key TEXT NOT NULL, client_id TEXT,"
     "  created_at INTEGER NOT NULL, doc TEXT NOT NULL);"
@@ -54,6 +58,12 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS canned (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
     "  owner_id INTEGER, deleted INTEGER NOT NULL DEFAULT 0, doc TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS canned_by_seq ON canned (seq);"
+    /* The replies made by a POST with a client_id, so that its repeat
+     * answers with the first instead of making another. A table of its own:
+     * `canned` rows are rewritten on every edit, and IF NOT EXISTS brings the
+     * table to a database made before it. */
+    "CREATE TABLE IF NOT EXISTS canned_client_ids (user_id INTEGER NOT NULL,"
+    "  client_id TEXT NOT NULL, canned_id INTEGER NOT NULL, PRIMARY KEY (user_id, client_id));"
     "CREATE TABLE IF NOT EXISTS quizzes (id INTEGER PRIMARY KEY, doc_full TEXT NOT NULL,"
     "  doc_public TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS attempts (id INTEGER PRIMARY KEY, quiz_id INTEGER NOT NULL,"
@@ -255,6 +265,52 @@ _desk_server_insert_message (DeskServer        *self,
   return _desk_server_step_done (self, stmt, error);
 }
 
+/* Moves every message of @from_ticket to @to_ticket, each with a new seq
+ * so that clients sync it again, now under its new ticket. Returns how
+ * many moved, or -1. */
+gint64
+_desk_server_move_messages (DeskServer *self, gint64 from_ticket, gint64 to_ticket, GError **error)
+{
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  stmt =
+      _desk_server_prepare (self, "SELECT id, doc FROM messages WHERE ticket_id = ? ORDER BY id");
+  sqlite3_bind_int64 (stmt, 1, from_ticket);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (docs, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr (JsonNode) node = desk_json_parse (g_ptr_array_index (docs, i), -1, error);
+      g_autoptr (DeskMessageRecord) message = NULL;
+      g_autofree char *doc = NULL;
+
+      if (node == NULL || !(message = desk_message_record_from_json (node, NULL, error)))
+        return -1;
+      message->ticket_id = to_ticket;
+      doc = _desk_server_record_to_string (message, (gpointer) desk_message_record_to_json);
+
+      stmt =
+          _desk_server_prepare (self, "UPDATE messages SET ticket_id = ?1, doc = ?2, seq = (SELECT"
+                                      " COALESCE(MAX(seq), 0) + 1 FROM messages) WHERE id = ?3");
+      sqlite3_bind_int64 (stmt, 1, to_ticket);
+      sqlite3_bind_text (stmt, 2, doc, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, g_array_index (ids, gint64, i));
+      if (!_desk_server_step_done (self, stmt, error))
+        return -1;
+    }
+
+  return ids->len;
+}
+
 gboolean
 _desk_server_tombstone_messages (DeskServer *self,
                                  gint64      ticket_id,
@@ -341,6 +397,73 @@ _desk_server_save_canned (DeskServer *self, DeskCannedRecord *canned, GError **e
   sqlite3_bind_text (stmt, 4, doc, -1, SQLITE_STATIC);
 
   return _desk_server_step_done (self, stmt, error);
+}
+
+/* The reply @user_id created with @client_id, as it is now: a tombstone
+ * once deleted. NULL when there is none. */
+DeskCannedRecord *
+_desk_server_find_canned_by_client_id (DeskServer *self, gint64 user_id, const char *client_id)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr (JsonNode) node = NULL;
+
+  stmt = _desk_server_prepare (self, "SELECT c.doc FROM canned_client_ids k"
+                                     " JOIN canned c ON c.id = k.canned_id"
+                                     " WHERE k.user_id = ? AND k.client_id = ?");
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, client_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    node = desk_json_parse ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+  sqlite3_reset (stmt);
+
+  return node ? desk_canned_record_from_json (node, NULL, NULL) : NULL;
+}
+
+/* Saves a new reply and, with a @client_id, the key its repeats find it by:
+ * both or neither, so that a crash between them cannot make a duplicate. */
+gboolean
+_desk_server_create_canned (DeskServer       *self,
+                            DeskCannedRecord *canned,
+                            gint64            user_id,
+                            const char       *client_id,
+                            GError          **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!_desk_server_begin (self))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "The database is busy");
+      return FALSE;
+    }
+
+  if (!_desk_server_save_canned (self, canned, error))
+    {
+      _desk_server_rollback (self);
+      return FALSE;
+    }
+
+  if (client_id != NULL)
+    {
+      stmt = _desk_server_prepare (self, "INSERT INTO canned_client_ids (user_id, client_id,"
+                                         " canned_id) VALUES (?, ?, ?)");
+      sqlite3_bind_int64 (stmt, 1, user_id);
+      sqlite3_bind_text (stmt, 2, client_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, canned->id);
+      if (!_desk_server_step_done (self, stmt, error))
+        {
+          _desk_server_rollback (self);
+          return FALSE;
+        }
+    }
+
+  if (!_desk_server_commit (self))
+    {
+      _desk_server_rollback (self);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not commit the canned reply");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -190,7 +190,9 @@ desk_server_api_cb (SoupServer        *server,
 
   _desk_server_api_handle (self, msg, caller, method, segments, query);
 
-  if (self->drop_responses > 0 && g_str_equal (method, "POST") &&
+  if (self->drop_responses > 0 &&
+      (g_str_equal (method, "POST") || g_str_equal (method, "PATCH") ||
+       g_str_equal (method, "DELETE")) &&
       SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)))
     {
       g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);

@@ -1,0 +1,566 @@
+/* test-ui-side-panel.c
+ *
+ * Copyright 2026 The Agent Desk authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-ui-side-panel"
+
+#include "config.h"
+
+#include "desk-application-private.h"
+#include "desk-canned-panel.h"
+#include "desk-composer-assist-private.h"
+#include "desk-knowledge-panel.h"
+#include "desk-test-server.h"
+#include "desk-test-ui.h"
+#include "desk-window-private.h"
+
+/* The side panel beside a conversation, against the real reference server
+ * with the demo knowledge base and canned replies: what an agent finds and
+ * what goes into the reply. */
+
+static DeskTestServer *server;
+static DeskRole        signed_in_role = DESK_ROLE_LEAD;
+
+static GObject *
+test_server_starter (const char *data_dir, char **base_url, char **token, GError **error)
+{
+  *base_url = g_strdup (desk_test_server_get_base_url (server));
+  *token = g_strdup (desk_test_server_get_token (server, signed_in_role));
+  return g_object_new (G_TYPE_OBJECT, NULL);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(condition)                                                                        \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gboolean timed_out = FALSE;                                                                    \
+    guint    source = g_timeout_add_seconds (15, timeout_cb, &timed_out);                          \
+    while (!(condition) && !timed_out)                                                             \
+      g_main_context_iteration (NULL, TRUE);                                                       \
+    if (!timed_out)                                                                                \
+      g_source_remove (source);                                                                    \
+    g_assert_true (condition);                                                                     \
+  }                                                                                                \
+  G_STMT_END
+
+static gpointer
+child (gpointer widget, GType type, const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+}
+
+static gboolean
+label_shows (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (label_shows (c, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+in_cache (DeskStore *store, gint64 ticket_id)
+{
+  g_autoptr (DeskTicketRecord) ticket = desk_store_load_ticket (store, ticket_id);
+
+  return ticket != NULL;
+}
+
+static gint64
+canned_count (DeskStore *store)
+{
+  return desk_store_count (store, DESK_STORE_COLLECTION_CANNED);
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_text_with_cursor (GtkTextBuffer *buffer, const char *text, int cursor)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_set_text (buffer, text, -1);
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, cursor);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+}
+
+/* As if typed: inserted at the cursor, one character at a time. */
+static void
+type_text (GtkTextBuffer *buffer, const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    gtk_text_buffer_insert_interactive_at_cursor (buffer, p, g_utf8_next_char (p) - p, TRUE);
+  desk_test_iterate ();
+}
+
+static gint64
+canned_id_by_shortcut (DeskStore *store, const char *shortcut)
+{
+  g_autoptr (GPtrArray) replies = desk_store_find_canned_by_shortcut (store, shortcut, 1);
+
+  g_assert_cmpuint (replies->len, ==, 1);
+  return ((DeskCannedRecord *) g_ptr_array_index (replies, 0))->id;
+}
+
+static GtkWindow *
+find_dialog (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+collect_entry_rows (GtkWidget *widget, GPtrArray *rows)
+{
+  if (ADW_IS_ENTRY_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_entry_rows (c, rows);
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* One application for every test: an application id is exported on the
+ * session bus once per process. */
+static DeskApplication *test_app;
+static DeskWindow      *test_window;
+
+static DeskApplication *
+start_app (DeskWindow **window)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSettings) settings = NULL;
+
+  if (test_app != NULL)
+    {
+      *window = test_window;
+      return g_object_ref (test_app);
+    }
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_string (settings, "last-view", "all-open");
+  g_settings_set_boolean (settings, "side-panel-visible", TRUE);
+  test_app = desk_application_new (G_APPLICATION_NON_UNIQUE);
+  test_app->demo = TRUE;
+  desk_application_set_demo_starter (test_app, test_server_starter);
+  g_application_register (G_APPLICATION (test_app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (test_app));
+  test_window = DESK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (test_app)));
+  desk_test_wait_for_draw (GTK_WIDGET (test_window));
+
+  *window = test_window;
+  return g_object_ref (test_app);
+}
+
+static void
+stop_app (DeskApplication *app, DeskWindow *window)
+{
+  g_object_unref (app);
+}
+
+static void
+quit_app (void)
+{
+  if (test_app == NULL)
+    return;
+  gtk_window_destroy (GTK_WINDOW (test_window));
+  desk_test_iterate ();
+  g_application_quit (G_APPLICATION (test_app));
+  g_clear_object (&test_app);
+}
+
+static gint64
+open_chat (DeskApplication *app, DeskWindow *window, const char *subject, const char *body)
+{
+  g_autofree char *request = g_strdup_printf (
+      "{\"name\": \"Mei Chen\", \"email\": \"mei@example.com\", \"locale\": \"en\","
+      " \"subject\": \"%s\", \"body\": \"%s\"}",
+      subject, body);
+  g_autoptr (JsonNode) chat = NULL;
+  guint  status;
+  gint64 chat_id;
+
+  chat = desk_test_request_json (server, "POST", "/api/v1/public/chats", NULL, request, &status);
+  g_assert_cmpuint (status, ==, 201);
+  chat_id = json_object_get_int_member (json_node_get_object (chat), "chat_id");
+  WAIT_FOR (in_cache (app->store, chat_id));
+  desk_window_open_ticket (window, chat_id);
+
+  return chat_id;
+}
+
+static void
+test_knowledge_base (void)
+{
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskKnowledgePanel *panel = child (window, DESK_TYPE_WINDOW, "knowledge_panel");
+  GtkTextBuffer      *buffer =
+      gtk_text_view_get_buffer (child (window, DESK_TYPE_WINDOW, "composer_view"));
+  GtkEditable     *search = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "search_entry");
+  GtkListBox      *results = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "results_list");
+  GtkLabel        *body = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "article_body");
+  g_autofree char *text = NULL;
+
+  WAIT_FOR (desk_store_count (app->store, DESK_STORE_COLLECTION_ARTICLES) >= 51);
+
+  /* Suggestions for the customer's words, before the agent types. */
+  open_chat (app, window, "Lost my phone",
+             "Hello, I lost my phone and now I cannot log in with two-factor authentication.");
+  WAIT_FOR (desk_knowledge_panel_get_top_suggestion (panel) != 0 &&
+            label_shows (GTK_WIDGET (results), "Resetting 2FA when you have lost your phone"));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-knowledge-base.png");
+
+  /* Search as you type, in English and in Chinese. */
+  gtk_editable_set_text (search, "withdrawal limits");
+  WAIT_FOR (label_shows (GTK_WIDGET (results), "Withdrawal limits") &&
+            g_str_equal (gtk_label_get_text (GTK_LABEL (
+                             child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "results_heading"))),
+                         "Articles"));
+  gtk_editable_set_text (search, "手机丢失");
+  WAIT_FOR (label_shows (GTK_WIDGET (results), "手机丢失后如何重置双重验证"));
+  gtk_editable_set_text (search, "qwxzv");
+  WAIT_FOR (g_str_equal (
+      gtk_stack_get_visible_child_name (child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "results_stack")),
+      "empty"));
+
+  /* The preview renders the Markdown; links go in at the cursor. */
+  desk_knowledge_panel_show_article (panel, 13);
+  g_assert_true (label_shows (GTK_WIDGET (panel), "Withdrawal limits"));
+  g_assert_null (strstr (gtk_label_get_text (body), "##"));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-article.png");
+
+  set_text_with_cursor (buffer, "Hi Mei, see  for details.", 12);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "kb.insert-link", NULL);
+  text = buffer_text (buffer);
+  g_assert_cmpstr (text, ==,
+                   "Hi Mei, see Withdrawal limits: "
+                   "https://help.koinhaven.example/articles/withdrawal-limits for details.");
+  g_clear_pointer (&text, g_free);
+
+  set_text_with_cursor (buffer, "", 0);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "kb.insert-excerpt", NULL);
+  text = buffer_text (buffer);
+  g_assert_cmpstr (text, !=, "");
+  g_assert_null (strstr (text, "**"));
+  g_clear_pointer (&text, g_free);
+
+  /* "??words" in the reply offers articles; Enter links the chosen one. */
+  set_text_with_cursor (buffer, "", 0);
+  gtk_widget_grab_focus (child (window, DESK_TYPE_WINDOW, "composer_view"));
+  type_text (buffer, "See ??withdrawal lim");
+  WAIT_FOR (desk_composer_assist_is_open (_desk_window_get_composer_assist (window)) &&
+            label_shows (GTK_WIDGET (gtk_widget_get_first_child (
+                             GTK_WIDGET (child (window, DESK_TYPE_WINDOW, "composer_view")))),
+                         "Withdrawal limits"));
+  g_assert_true (_desk_composer_assist_key_pressed (_desk_window_get_composer_assist (window),
+                                                    GDK_KEY_Return, 0));
+  text = buffer_text (buffer);
+  g_assert_cmpstr (
+      text, ==, "See Withdrawal limits: https://help.koinhaven.example/articles/withdrawal-limits");
+
+  stop_app (app, window);
+  g_steal_pointer (&app);
+}
+
+static void
+test_canned_replies (void)
+{
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskCannedPanel *panel = child (window, DESK_TYPE_WINDOW, "canned_panel");
+  GtkTextBuffer   *buffer =
+      gtk_text_view_get_buffer (child (window, DESK_TYPE_WINDOW, "composer_view"));
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  g_autofree char *text = NULL;
+  GtkWindow       *dialog;
+  gint64           chat_id;
+
+  WAIT_FOR (canned_count (app->store) >= 29);
+  chat_id = open_chat (app, window, "Deposit missing", "My USDT deposit has not arrived yet.");
+
+  /* Ctrl+K opens the canned replies with the search focused. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.canned-replies", NULL);
+  g_assert_cmpstr (
+      adw_view_stack_get_visible_child_name (child (window, DESK_TYPE_WINDOW, "side_panel_stack")),
+      ==, "canned-replies");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         child (panel, DESK_TYPE_CANNED_PANEL, "search_entry")));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-canned-replies.png");
+
+  /* Placeholders are filled from the ticket and the agent, at the cursor. */
+  set_text_with_cursor (buffer, "[start]  [end]", 8);
+  desk_canned_panel_insert_reply (panel, canned_id_by_shortcut (app->store, "hello"));
+  text = buffer_text (buffer);
+  g_assert_true (g_str_has_prefix (text, "[start] Hi Mei,"));
+  g_assert_true (g_str_has_suffix (text, "Koinhaven Support [end]"));
+  g_assert_nonnull (strstr (text, "Test Lead"));
+  g_assert_nonnull (strstr (text, "\"Deposit missing\""));
+  g_assert_null (strstr (text, "{{"));
+  g_clear_pointer (&text, g_free);
+
+  /* "/shortcut" and Tab. */
+  set_text_with_cursor (buffer, "", 0);
+  gtk_widget_grab_focus (child (window, DESK_TYPE_WINDOW, "composer_view"));
+  type_text (buffer, "/looking-in");
+  g_assert_true (desk_composer_assist_is_open (_desk_window_get_composer_assist (window)));
+  g_assert_true (_desk_composer_assist_key_pressed (_desk_window_get_composer_assist (window),
+                                                    GDK_KEY_Tab, 0));
+  text = buffer_text (buffer);
+  g_assert_true (g_str_has_prefix (text, "Hi Mei,"));
+  g_assert_false (desk_composer_assist_is_open (_desk_window_get_composer_assist (window)));
+  g_clear_pointer (&text, g_free);
+
+  /* A path is not a shortcut. */
+  set_text_with_cursor (buffer, "", 0);
+  type_text (buffer, "see /etc/hosts");
+  g_assert_false (desk_composer_assist_is_open (_desk_window_get_composer_assist (window)));
+
+  /* Fill-in fields are asked for before the reply goes in. */
+  set_text_with_cursor (buffer, "", 0);
+  desk_canned_panel_insert_reply (panel, canned_id_by_shortcut (app->store, "refund"));
+  WAIT_FOR ((dialog = find_dialog ("Refund issued")) != NULL);
+  collect_entry_rows (GTK_WIDGET (dialog), rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 0)), "25 USDT");
+  desk_test_wait_for_draw (GTK_WIDGET (dialog));
+  desk_test_save_screenshot (GTK_WIDGET (dialog), "screenshot-canned-ask.png");
+  g_signal_emit_by_name (find_button (gtk_window_get_titlebar (dialog), "_Insert"), "clicked");
+  desk_test_iterate ();
+  text = buffer_text (buffer);
+  g_assert_nonnull (strstr (text, "refunded 25 USDT to"));
+  /* The unanswered field stays a visible gap, and Send refuses it. */
+  g_assert_nonnull (strstr (text, "[Refund reference]"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+  g_assert_true (label_shows (child (window, DESK_TYPE_WINDOW, "composer_status"),
+                              "Fill in the highlighted gap first"));
+  g_clear_pointer (&text, g_free);
+  (void) chat_id;
+
+  stop_app (app, window);
+  g_steal_pointer (&app);
+}
+
+static GtkListBoxRow *
+canned_row (DeskCannedPanel *panel, gint64 canned_id)
+{
+  GtkListBox    *list = child (panel, DESK_TYPE_CANNED_PANEL, "results_list");
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)); i++)
+    if (*(gint64 *) g_object_get_data (G_OBJECT (row), "canned-id") == canned_id)
+      return row;
+  return NULL;
+}
+
+static void
+preview_canned (DeskCannedPanel *panel, gint64 canned_id)
+{
+  GtkListBoxRow *row;
+
+  gtk_editable_set_text (child (panel, DESK_TYPE_CANNED_PANEL, "search_entry"), "");
+  row = canned_row (panel, canned_id);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (child (panel, DESK_TYPE_CANNED_PANEL, "results_list"), "row-activated",
+                         row);
+}
+
+static gboolean
+canned_exists (DeskStore *store, gint64 id)
+{
+  g_autoptr (DeskCannedRecord) reply = desk_store_load_canned (store, id);
+
+  return reply != NULL;
+}
+
+static gboolean
+has_shortcut (DeskStore *store, const char *shortcut)
+{
+  g_autoptr (GPtrArray) replies = desk_store_find_canned_by_shortcut (store, shortcut, 1);
+
+  return replies->len == 1 &&
+         g_strcmp0 (((DeskCannedRecord *) g_ptr_array_index (replies, 0))->shortcut, shortcut) == 0;
+}
+
+/* A personal reply is made, edited and deleted from the panel, through
+ * the outbox to the server; a shared one is not offered for editing to an
+ * agent. */
+static void
+test_canned_editing (void)
+{
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskCannedPanel *panel = child (window, DESK_TYPE_WINDOW, "canned_panel");
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  GtkWindow *dialog;
+  gint64     id;
+
+  WAIT_FOR (canned_count (app->store) >= 29 && desk_application_get_user_id (app) != 0);
+
+  desk_canned_panel_new_reply (panel, NULL);
+  WAIT_FOR ((dialog = find_dialog ("New Canned Reply")) != NULL);
+  collect_entry_rows (GTK_WIDGET (dialog), rows);
+  g_assert_cmpuint (rows->len, ==, 3);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 0)), "Card top-up delayed");
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 1)), "/topup");
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 2)), "Deposits & Withdrawals");
+  {
+    GtkTextView *body = NULL;
+
+    for (GtkWidget *w = GTK_WIDGET (dialog); w != NULL && body == NULL;)
+      {
+        /* The only text view of the dialog. */
+        GtkWidget *next = gtk_widget_get_first_child (w);
+
+        if (GTK_IS_TEXT_VIEW (w))
+          body = GTK_TEXT_VIEW (w);
+        while (next == NULL && w != NULL)
+          {
+            next = gtk_widget_get_next_sibling (w);
+            w = gtk_widget_get_parent (w);
+          }
+        w = next;
+      }
+    g_assert_nonnull (body);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (body),
+                              "Hi {{customer.first_name}}, card top-ups take up to an hour.", -1);
+  }
+  desk_test_wait_for_draw (GTK_WIDGET (dialog));
+  desk_test_save_screenshot (GTK_WIDGET (dialog), "screenshot-canned-editor.png");
+  g_signal_emit_by_name (find_button (gtk_window_get_titlebar (dialog), "_Save"), "clicked");
+
+  /* The server's answer lands in the cache: the reply is there. */
+  WAIT_FOR (has_shortcut (app->store, "topup"));
+  id = canned_id_by_shortcut (app->store, "topup");
+  {
+    g_autoptr (DeskCannedRecord) reply = desk_store_load_canned (app->store, id);
+
+    g_assert_cmpint (reply->owner_id, ==, desk_application_get_user_id (app));
+  }
+
+  /* Edited from its preview. */
+  WAIT_FOR (canned_row (panel, id) != NULL);
+  preview_canned (panel, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL));
+  WAIT_FOR ((dialog = find_dialog ("Edit Canned Reply")) != NULL);
+  g_ptr_array_set_size (rows, 0);
+  collect_entry_rows (GTK_WIDGET (dialog), rows);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 1)), "card-topup");
+  g_signal_emit_by_name (find_button (gtk_window_get_titlebar (dialog), "_Save"), "clicked");
+  WAIT_FOR (has_shortcut (app->store, "card-topup"));
+
+  /* Deleted, after a confirmation. */
+  WAIT_FOR (canned_row (panel, id) != NULL);
+  preview_canned (panel, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.delete", NULL));
+  {
+    AdwMessageDialog *confirm = NULL;
+    GListModel       *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && confirm == NULL; i++)
+      {
+        g_autoptr (GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+          confirm = ADW_MESSAGE_DIALOG (w);
+      }
+    g_assert_nonnull (confirm);
+    adw_message_dialog_response (confirm, "delete");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+  }
+  WAIT_FOR (!canned_exists (app->store, id));
+
+  /* An agent is not offered to edit a shared reply (the server refuses). */
+  desk_canned_panel_set_agent (panel, desk_application_get_user_id (app), "Test Agent", FALSE);
+  preview_canned (panel, canned_id_by_shortcut (app->store, "hello"));
+  desk_test_iterate ();
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (panel), "_Edit")));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL);
+  desk_test_iterate ();
+  g_assert_null (find_dialog ("Edit Canned Reply"));
+  desk_canned_panel_set_agent (panel, desk_application_get_user_id (app), "Test Lead", TRUE);
+  desk_test_iterate ();
+  g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (panel), "_Edit")));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL);
+  WAIT_FOR ((dialog = find_dialog ("Edit Canned Reply")) != NULL);
+  gtk_window_destroy (dialog);
+
+  stop_app (app, window);
+  g_steal_pointer (&app);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("desk-side-panel-XXXXXX", &error);
+  int              status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  desk_test_init (&argc, &argv);
+  server = desk_test_server_new ();
+
+  g_test_add_func ("/Desk/UI/SidePanel/knowledge-base", test_knowledge_base);
+  g_test_add_func ("/Desk/UI/SidePanel/canned-replies", test_canned_replies);
+  g_test_add_func ("/Desk/UI/SidePanel/canned-editing", test_canned_editing);
+  status = g_test_run ();
+
+  quit_app ();
+  desk_test_server_stop (server);
+  {
+    const char *rm[] = { "rm", "-rf", data_home, NULL };
+
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                  NULL);
+  }
+
+  return status;
+}
