@@ -297,11 +297,16 @@ static void
 test_fts_query (void)
 {
   g_autofree char *simple = _desk_store_fts_query ("reset 2FA");
-  g_autofree char *hostile = _desk_store_fts_query ("a\"b OR (c)");
+  g_autofree char *hostile = _desk_store_fts_query ("a\"b OR (cd)");
+  g_autofree char *typing = _desk_store_fts_query ("balance t");
+  g_autofree char *chinese = _desk_store_fts_query ("提现 到");
   g_autofree char *empty = _desk_store_fts_query ("  ** ");
 
   g_assert_cmpstr (simple, ==, "\"reset\"* \"2FA\"*");
-  g_assert_cmpstr (hostile, ==, "\"a\"* \"b\"* \"OR\"* \"c\"*");
+  g_assert_cmpstr (hostile, ==, "\"a\"* \"b\"* \"OR\"* \"cd\"*");
+  /* A last word of one letter waits for its second; a Chinese one not. */
+  g_assert_cmpstr (typing, ==, "\"balance\"*");
+  g_assert_cmpstr (chinese, ==, "\"提现\"* \"到\"*");
   g_assert_null (empty);
   g_assert_null (_desk_store_fts_query ("\xff\xfe"));
 }

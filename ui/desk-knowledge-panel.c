@@ -18,7 +18,8 @@
 #include "desk-knowledge-panel.h"
 #include "desk-markdown.h"
 
-#define N_RESULTS 20
+/* The rows are built at each keystroke: ten fit in a frame's time. */
+#define N_RESULTS 10
 #define N_SUGGESTIONS 5
 
 /* The side panel's "Knowledge Base" page: search as you type, suggestions
@@ -262,7 +263,15 @@ run_search (DeskKnowledgePanel *self)
     }
   else
     {
-      query.text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+      /* One letter matches most of a knowledge base and is the slowest to
+       * rank: the list waits for the second (a Chinese character is a
+       * word of its own, and goes). */
+      if (g_utf8_strlen (text, -1) == 1 && g_unichar_isalnum (g_utf8_get_char (text)) &&
+          g_unichar_get_script (g_utf8_get_char (text)) != G_UNICODE_SCRIPT_HAN)
+        return;
+      query.text = text;
       query.limit = N_RESULTS;
     }
 
