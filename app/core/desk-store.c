@@ -581,6 +581,66 @@ record_unchanged (DeskStore *self, DeskStoreCollection collection, gpointer reco
     }
 }
 
+/* The records of @records that the cache does not hold as they are. One
+ * query finds which of their rows exist (mostly none, in a first sync), and
+ * only those are compared: a lookup for each record slowed the loading of
+ * new rows down by a fifth or more. */
+static GPtrArray *
+changed_records (DeskStore *self, DeskStoreCollection collection, GPtrArray *records)
+{
+  static const char *existing_sql[] = {
+    [DESK_STORE_COLLECTION_TICKETS] =
+        "SELECT id FROM tickets WHERE id IN (SELECT value FROM json_each(?))",
+    [DESK_STORE_COLLECTION_MESSAGES] =
+        "SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+    [DESK_STORE_COLLECTION_ARTICLES] = NULL,
+    [DESK_STORE_COLLECTION_CANNED] = NULL,
+  };
+  g_autoptr (GHashTable) existing = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GArray) existing_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GPtrArray *changed = g_ptr_array_sized_new (records->len);
+
+  if (collection < G_N_ELEMENTS (existing_sql) && existing_sql[collection] != NULL)
+    {
+      g_autoptr (GString) ids = g_string_new ("[");
+      sqlite3_stmt *stmt;
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          gboolean deleted;
+          gint64   id = record_id (collection, g_ptr_array_index (records, i), &deleted);
+
+          g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "", id);
+        }
+      g_string_append_c (ids, ']');
+
+      stmt = prepare (self, existing_sql[collection]);
+      sqlite3_bind_text (stmt, 1, ids->str, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (existing_ids, id);
+        }
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      for (guint i = 0; i < existing_ids->len; i++)
+        g_hash_table_add (existing, &g_array_index (existing_ids, gint64, i));
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      gpointer record = g_ptr_array_index (records, i);
+      gboolean deleted;
+      gint64   id = record_id (collection, record, &deleted);
+
+      if (!g_hash_table_contains (existing, &id) || !record_unchanged (self, collection, record))
+        g_ptr_array_add (changed, record);
+    }
+
+  return changed;
+}
+
 static gboolean
 apply_article (DeskStore *self, DeskArticleRecord *article, GError **error)
 {
@@ -684,13 +744,7 @@ desk_store_apply_page_at (DeskStore          *self,
 
   /* From here on, only the records that change something. */
   if (records != NULL && records->len > 0)
-    {
-      changed = g_ptr_array_sized_new (records->len);
-      for (guint i = 0; i < records->len; i++)
-        if (!record_unchanged (self, collection, g_ptr_array_index (records, i)))
-          g_ptr_array_add (changed, g_ptr_array_index (records, i));
-      records = changed;
-    }
+    records = changed = changed_records (self, collection, records);
 
   if (records != NULL && records->len > 0)
     {
