@@ -17,6 +17,7 @@
 #include "desk-enums.h"
 #include "desk-canned-template.h"
 #include "desk-composer-assist.h"
+#include "desk-frame-report.h"
 #include "desk-inbox-model.h"
 #include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
@@ -70,6 +71,7 @@ struct _DeskWindow
   DeskInboxModel     *inbox_model;
   GtkSingleSelection *inbox_selection;
   GListStore         *thread;
+  DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
   DeskStore  *store;
@@ -249,6 +251,10 @@ apply_view (DeskWindow *self)
 
   if (self->inbox_model == NULL || app == NULL)
     return;
+
+  /* Before the rows: the list binds them as the model changes. */
+  if (self->frame_report != NULL)
+    desk_frame_report_add (self->frame_report, "view %s", self->view_id ? self->view_id : "");
 
   view_to_filter (self->view_id, desk_application_get_user_id (app), &filter, &sort);
   if (is_searching (self))
@@ -888,6 +894,10 @@ ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWi
   desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
                               assignee_name (self, desk_ticket_get_record (ticket)->assignee_id),
                               g_get_real_time ());
+
+  if (self->frame_report != NULL)
+    desk_frame_report_add (self->frame_report, "row %" G_GINT64_FORMAT " %s",
+                           desk_ticket_get_id (ticket), excerpt ? excerpt : "");
 }
 
 static void
@@ -910,6 +920,9 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
                                            (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
                                                record->author_type == DESK_AUTHOR_AGENT &&
                                                record->visibility == DESK_VISIBILITY_PUBLIC);
+
+  if (self->frame_report != NULL)
+    desk_frame_report_add (self->frame_report, "message %" G_GINT64_FORMAT, record->ticket_id);
 }
 
 static gboolean
@@ -1414,6 +1427,7 @@ desk_window_dispose (GObject *object)
   g_clear_object (&self->inbox_selection);
   g_clear_object (&self->inbox_model);
   g_clear_object (&self->thread);
+  g_clear_object (&self->frame_report);
   g_clear_pointer (&self->view_id, g_free);
   g_clear_pointer (&self->sort, g_free);
   self->store = NULL;
@@ -1575,6 +1589,7 @@ desk_window_init (DeskWindow *self)
 
   self->side_panel_visible = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->frame_report = desk_frame_report_new_from_environment (GTK_WIDGET (self));
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_view), "gap", "background",
                               "#f6d32d", "foreground", "#241f31", NULL);
