@@ -337,6 +337,25 @@ views_list_row_activated_cb (DeskWindow *self, GtkListBoxRow *row)
   adw_leaflet_set_visible_child_name (self->leaflet, "inbox");
 }
 
+/* Shows the view @view_id ("all-open", "queue-2", …) as if its row in the
+ * sidebar were activated; a view the sidebar does not have is ignored. */
+void
+desk_window_show_view (DeskWindow *self, const char *view_id)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (DESK_IS_WINDOW (self));
+  g_return_if_fail (view_id != NULL);
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), view_id) == 0)
+      {
+        gtk_list_box_select_row (self->views_list, row);
+        views_list_row_activated_cb (self, row);
+        return;
+      }
+}
+
 static void
 desk_window_restore_last_view (DeskWindow *self)
 {
