@@ -263,8 +263,7 @@ apply_view (DeskWindow *self)
     if (g_str_equal (self->sort, sort_names[i]))
       sort = i;
 
-  desk_inbox_model_set_sort (self->inbox_model, sort);
-  desk_inbox_model_set_filter (self->inbox_model, &filter);
+  desk_inbox_model_set_view (self->inbox_model, &filter, sort);
   update_inbox_page (self);
 }
 
