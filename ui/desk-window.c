@@ -355,19 +355,27 @@ desk_window_show_view (DeskWindow *self, const char *view_id)
       }
 }
 
+/* The view the agent left, or the first while it is not there (a queue
+ * before the server listed the queues): one view applied, not the first
+ * and then the right one. */
 static void
 desk_window_restore_last_view (DeskWindow *self)
 {
   g_autofree char *last_view = g_settings_get_string (self->settings, "last-view");
+  GtkListBoxRow   *found = gtk_list_box_get_row_at_index (self->views_list, 0);
   GtkListBoxRow   *row;
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), last_view) == 0)
+      {
+        found = row;
+        break;
+      }
+
+  if (found != NULL)
     {
-      if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), last_view) == 0 || i == 0)
-        {
-          gtk_list_box_select_row (self->views_list, row);
-          desk_window_select_view (self, DESK_VIEW_ROW (row));
-        }
+      gtk_list_box_select_row (self->views_list, found);
+      desk_window_select_view (self, DESK_VIEW_ROW (found));
     }
 }
 
