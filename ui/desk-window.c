@@ -69,9 +69,11 @@ struct _DeskWindow
   DeskComposerAssist *composer_assist;
   GSettings          *settings;
   DeskInboxModel     *inbox_model;
+  GtkSliceListModel  *inbox_slice; /* the rows given to the list yet */
   GtkSingleSelection *inbox_selection;
   GListStore         *thread;
-  DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
+  GPtrArray          *earlier_messages; /* not in the thread yet, oldest first */
+  DeskFrameReport    *frame_report;     /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
   DeskStore  *store;
@@ -82,12 +84,17 @@ struct _DeskWindow
   gint64 ticket_id;      /* the open conversation, 0 for none */
   guint  counts_source;  /* pending update of the views' counts */
   guint  typing_source;  /* hides "… is typing" */
+  guint  more_rows_tick; /* gives the inbox the rest of a view */
+  guint  thread_tick;    /* fills and scrolls the thread */
   gint64 typing_sent_at; /* when the agent's typing was last told */
 
   guint side_panel_visible : 1;
   guint sign_in_requested : 1;
   guint signing_in : 1;
   guint side_panel_position_restored : 1;
+  guint first_rows_drawn : 1;
+  guint first_messages_drawn : 1;
+  guint thread_needs_scroll : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DeskWindow, desk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -240,6 +247,71 @@ update_inbox_page (DeskWindow *self)
   gtk_stack_set_visible_child_name (self->inbox_stack, has_rows ? "list" : "empty");
 }
 
+/* GTK 4.8's GtkListView makes and binds a row for each of up to 200 items
+ * at once, all in the same main-loop turn, whether they are on screen or
+ * not (GTK 4.12 makes only the visible ones). A new view of the inbox, or
+ * a long thread, would wait for all of them: so a list is given a
+ * screenful first, and the rest a few rows a frame from the frame after
+ * the one that draws them. */
+#define MIN_TICKET_ROW_HEIGHT 64
+#define MIN_MESSAGE_ROW_HEIGHT 48
+#define MORE_ROWS_PER_FRAME 48
+#define ALL_ROWS_FROM 240 /* beyond the 200 rows GTK 4.8 makes */
+
+/* The rows of at least @min_height that fill the window, or the size it
+ * opens at before it has one. */
+static guint
+screenful (DeskWindow *self, int min_height)
+{
+  int width;
+  int height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  height = MAX (height, gtk_widget_get_height (GTK_WIDGET (self)));
+  return MAX (height, 0) / min_height + 1;
+}
+
+static gboolean
+more_rows_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+{
+  DeskWindow *self = user_data;
+  guint       size = gtk_slice_list_model_get_size (self->inbox_slice) + MORE_ROWS_PER_FRAME;
+
+  if (!self->first_rows_drawn)
+    {
+      self->first_rows_drawn = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (size >= ALL_ROWS_FROM || size >= g_list_model_get_n_items (G_LIST_MODEL (self->inbox_model)))
+    {
+      self->more_rows_tick = 0;
+      gtk_slice_list_model_set_size (self->inbox_slice, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_slice_list_model_set_size (self->inbox_slice, size);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The inbox shows another view: a screenful of it first. */
+static void
+show_view (DeskWindow *self, const DeskInboxFilter *filter, DeskInboxSort sort)
+{
+  guint first = screenful (self, MIN_TICKET_ROW_HEIGHT);
+
+  /* Fewer rows of the old view to replace; none of it to bind at start. */
+  if (gtk_slice_list_model_get_size (self->inbox_slice) > first)
+    gtk_slice_list_model_set_size (self->inbox_slice, first);
+  desk_inbox_model_set_view (self->inbox_model, filter, sort);
+  gtk_slice_list_model_set_size (self->inbox_slice, first);
+
+  self->first_rows_drawn = FALSE;
+  if (self->more_rows_tick == 0)
+    self->more_rows_tick =
+        gtk_widget_add_tick_callback (GTK_WIDGET (self->inbox_list), more_rows_cb, self, NULL);
+}
+
 /* The inbox shows the current view, narrowed by the search, in the
  * agent's sort or else the view's own. */
 static void
@@ -263,7 +335,11 @@ apply_view (DeskWindow *self)
     if (g_str_equal (self->sort, sort_names[i]))
       sort = i;
 
-  desk_inbox_model_set_view (self->inbox_model, &filter, sort);
+  /* The same view again (the agent signed in, the queues came) keeps its
+   * rows, and where the list is scrolled. */
+  if (!desk_inbox_model_shows_view (self->inbox_model, &filter, sort) ||
+      gtk_slice_list_model_get_size (self->inbox_slice) == 0)
+    show_view (self, &filter, sort);
   update_inbox_page (self);
 }
 
@@ -401,10 +477,59 @@ save_draft (DeskWindow *self)
 }
 
 static void
+scroll_thread_to_end (DeskWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->thread));
+
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->thread_list), "list.scroll-to-item", "u", n - 1);
+}
+
+/* Each frame while a thread fills: its end once the list has a size
+ * (scrolled before its first one, GTK 4.8's list view shows the wrong
+ * part of a long thread, or nothing), and the earlier messages above the
+ * ones shown, a few rows a frame while GTK 4.8 makes rows for them, then
+ * all the rest at once (see more_rows_cb()). */
+static gboolean
+thread_tick_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+{
+  DeskWindow *self = user_data;
+  GPtrArray  *earlier = self->earlier_messages;
+
+  if (self->thread_needs_scroll && gtk_widget_get_height (list) > 0)
+    {
+      self->thread_needs_scroll = FALSE;
+      scroll_thread_to_end (self);
+    }
+
+  if (earlier != NULL && !self->first_messages_drawn)
+    self->first_messages_drawn = TRUE;
+  else if (earlier != NULL)
+    {
+      guint n = earlier->len;
+
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->thread)) < ALL_ROWS_FROM)
+        n = MIN (n, MORE_ROWS_PER_FRAME);
+      g_list_store_splice (self->thread, 0, 0, earlier->pdata + earlier->len - n, n);
+      g_ptr_array_remove_range (earlier, earlier->len - n, n);
+      if (earlier->len == 0)
+        g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
+    }
+
+  if (self->earlier_messages != NULL || self->thread_needs_scroll)
+    return G_SOURCE_CONTINUE;
+
+  self->thread_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The thread opens at its newest messages: a screenful of them first. */
+static void
 load_thread (DeskWindow *self)
 {
   g_autoptr (GPtrArray) messages = NULL;
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_first;
 
   messages = desk_store_load_messages (self->store, self->ticket_id);
   /* The records go to the rows. */
@@ -412,11 +537,25 @@ load_thread (DeskWindow *self)
   for (guint i = 0; i < messages->len; i++)
     g_ptr_array_add (rows, desk_message_new (g_ptr_array_index (messages, i)));
 
+  n_first = MIN (rows->len, screenful (self, MIN_MESSAGE_ROW_HEIGHT));
   g_list_store_splice (self->thread, 0, g_list_model_get_n_items (G_LIST_MODEL (self->thread)),
-                       rows->pdata, rows->len);
-  if (rows->len > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->thread_list), "list.scroll-to-item", "u",
-                                rows->len - 1);
+                       rows->pdata + rows->len - n_first, n_first);
+
+  self->thread_needs_scroll = gtk_widget_get_height (GTK_WIDGET (self->thread_list)) == 0;
+  if (!self->thread_needs_scroll)
+    scroll_thread_to_end (self);
+
+  g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
+  if (n_first < rows->len)
+    {
+      g_ptr_array_remove_range (rows, rows->len - n_first, n_first);
+      self->earlier_messages = g_steal_pointer (&rows);
+      self->first_messages_drawn = FALSE;
+    }
+
+  if (self->thread_tick == 0 && (self->earlier_messages != NULL || self->thread_needs_scroll))
+    self->thread_tick =
+        gtk_widget_add_tick_callback (GTK_WIDGET (self->thread_list), thread_tick_cb, self, NULL);
 }
 
 static void
@@ -1117,8 +1256,11 @@ desk_window_connect_store (DeskWindow *self)
   self->outbox = desk_application_get_outbox (app);
 
   self->inbox_model = desk_inbox_model_new (self->store);
+  /* Empty until a view is applied: see show_view(). */
+  self->inbox_slice =
+      gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->inbox_model)), 0, 0);
   self->inbox_selection =
-      gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->inbox_model)));
+      gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->inbox_slice)));
   gtk_single_selection_set_autoselect (self->inbox_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->inbox_selection, TRUE);
   gtk_single_selection_set_selected (self->inbox_selection, GTK_INVALID_LIST_POSITION);
@@ -1447,10 +1589,19 @@ desk_window_dispose (GObject *object)
   g_clear_handle_id (&self->counts_source, g_source_remove);
   g_clear_handle_id (&self->typing_source, g_source_remove);
 
+  if (self->more_rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->inbox_list), self->more_rows_tick);
+  self->more_rows_tick = 0;
+  if (self->thread_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->thread_list), self->thread_tick);
+  self->thread_tick = 0;
+
   g_clear_object (&self->composer_assist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
+  g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
+  g_clear_object (&self->inbox_slice);
   g_clear_object (&self->inbox_model);
   g_clear_object (&self->thread);
   g_clear_object (&self->frame_report);
