@@ -26,6 +26,13 @@
 #include "desk-view-row.h"
 #include "desk-window-private.h"
 
+/* Rows that a list let go, for the next ones it needs (see row_pool_setup_cb()). */
+typedef struct
+{
+  GType      type;
+  GPtrArray *spare;
+} RowPool;
+
 struct _DeskWindow
 {
   AdwApplicationWindow parent_instance;
@@ -73,7 +80,9 @@ struct _DeskWindow
   GtkSingleSelection *inbox_selection;
   GListStore         *thread;
   GPtrArray          *earlier_messages; /* not in the thread yet, oldest first */
-  DeskFrameReport    *frame_report;     /* NULL unless a benchmark asked for it */
+  RowPool             ticket_rows;
+  RowPool             message_rows;
+  DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
   DeskStore  *store;
@@ -1027,10 +1036,51 @@ sync_progress_cb (DeskWindow *self, GParamSpec *pspec, DeskSync *sync)
   gtk_progress_bar_set_fraction (self->sync_progress, desk_sync_get_progress (sync));
 }
 
+/* GTK 4.8's list view destroys the rows of the items that leave it (a
+ * view changes, another thread opens) and makes new ones for the next
+ * (GTK 4.12 recycles them). The window keeps them instead: making a row
+ * from its template and destroying it cost more than binding it again. */
+#define MAX_SPARE_ROWS 256
+
 static void
-ticket_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+row_pool_init (RowPool *pool, GType type)
 {
-  gtk_list_item_set_child (item, g_object_new (DESK_TYPE_TICKET_ROW, NULL));
+  pool->type = type;
+  pool->spare = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* A list item let its row go: kept before the list item's reference goes
+ * too. (GTK 4.8 drops the row before "teardown" is emitted.) */
+static void
+row_parent_cb (GtkWidget *row, GParamSpec *pspec, RowPool *pool)
+{
+  if (gtk_widget_get_parent (row) == NULL && pool->spare != NULL &&
+      pool->spare->len < MAX_SPARE_ROWS)
+    g_ptr_array_add (pool->spare, g_object_ref (row));
+}
+
+static void
+row_pool_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, RowPool *pool)
+{
+  g_autoptr (GtkWidget) row = NULL;
+
+  if (pool->spare->len > 0)
+    row = g_ptr_array_steal_index_fast (pool->spare, pool->spare->len - 1);
+  else
+    {
+      row = g_object_ref_sink (g_object_new (pool->type, NULL));
+      g_signal_connect (row, "notify::parent", G_CALLBACK (row_parent_cb), pool);
+    }
+
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+row_pool_clear (RowPool *pool)
+{
+  for (guint i = 0; pool->spare != NULL && i < pool->spare->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (pool->spare, i), pool);
+  g_clear_pointer (&pool->spare, g_ptr_array_unref);
 }
 
 /* The name of who has a ticket, from the staff the server listed. */
@@ -1066,10 +1116,10 @@ ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWi
 }
 
 static void
-message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, RowPool *pool)
 {
   gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_child (item, g_object_new (DESK_TYPE_MESSAGE_ROW, NULL));
+  row_pool_setup_cb (factory, item, pool);
 }
 
 static void
@@ -1267,14 +1317,15 @@ desk_window_connect_store (DeskWindow *self)
   g_signal_connect_object (self->inbox_selection, "notify::selected-item",
                            G_CALLBACK (inbox_selection_changed_cb), self, G_CONNECT_SWAPPED);
 
-  g_signal_connect (ticket_factory, "setup", G_CALLBACK (ticket_row_setup_cb), NULL);
+  g_signal_connect (ticket_factory, "setup", G_CALLBACK (row_pool_setup_cb), &self->ticket_rows);
   g_signal_connect (ticket_factory, "bind", G_CALLBACK (ticket_row_bind_cb), self);
   gtk_list_view_set_factory (self->inbox_list, ticket_factory);
   gtk_list_view_set_model (self->inbox_list, GTK_SELECTION_MODEL (self->inbox_selection));
 
   self->thread = g_list_store_new (DESK_TYPE_MESSAGE);
   thread_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->thread)));
-  g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb), NULL);
+  g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb),
+                    &self->message_rows);
   g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), self);
   gtk_list_view_set_factory (self->thread_list, message_factory);
   gtk_list_view_set_model (self->thread_list, GTK_SELECTION_MODEL (thread_selection));
@@ -1598,6 +1649,9 @@ desk_window_dispose (GObject *object)
 
   g_clear_object (&self->composer_assist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
+  /* After the lists: their rows come here as they go. */
+  row_pool_clear (&self->ticket_rows);
+  row_pool_clear (&self->message_rows);
   g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
@@ -1765,6 +1819,8 @@ desk_window_init (DeskWindow *self)
   int height;
 
   self->side_panel_visible = TRUE;
+  row_pool_init (&self->ticket_rows, DESK_TYPE_TICKET_ROW);
+  row_pool_init (&self->message_rows, DESK_TYPE_MESSAGE_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->frame_report = desk_frame_report_new_from_environment (GTK_WIDGET (self));
 
