@@ -1189,6 +1189,18 @@ composer_changed_cb (DeskWindow *self)
   desk_application_send_typing (app, self->ticket_id);
 }
 
+/* In GTK 4.8 setting a tooltip asks the X server where the pointer is, a
+ * few round trips, even to set the same text again: these are set on each
+ * change of the connection and at each sign-in. */
+static void
+set_tooltip (GtkWidget *widget, const char *text)
+{
+  const char *current = gtk_widget_get_tooltip_text (widget);
+
+  if (g_strcmp0 (current, text && *text ? text : NULL) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 /* The line under the views: offline and what waits to be sent, or a
  * refused token. Nothing while all is well. */
 static void
@@ -1217,8 +1229,7 @@ update_connection (DeskWindow *self)
                                                            ? "dialog-password-symbolic"
                                                            : "network-offline-symbolic");
   gtk_label_set_text (self->connection_label, text ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
-                               desk_application_get_connection_error (app));
+  set_tooltip (GTK_WIDGET (self->connection_label), desk_application_get_connection_error (app));
   gtk_revealer_set_reveal_child (self->connection_revealer, text != NULL);
 }
 
@@ -1266,10 +1277,9 @@ desk_window_signed_in_cb (DeskWindow *self)
 
   /* Trainees practise with internal notes; the server refuses their replies. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->reply_toggle), !trainee);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reply_toggle),
-                               trainee ? _ ("Trainees write internal notes; replies to customers "
-                                            "come from agents")
-                                       : NULL);
+  set_tooltip (GTK_WIDGET (self->reply_toggle),
+               trainee ? _ ("Trainees write internal notes; replies to customers come from agents")
+                       : NULL);
   if (trainee)
     gtk_toggle_button_set_active (self->note_toggle, TRUE);
 
