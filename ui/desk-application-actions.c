@@ -103,6 +103,24 @@ desk_application_actions_open_ticket (GSimpleAction *action, GVariant *param, gp
   gtk_window_present (window);
 }
 
+/* Shows an inbox view by id ("all-open", "queue-2", …), like its row in the
+ * sidebar: for `gapplication action` and the benchmarks. */
+static void
+desk_application_actions_show_view (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  DeskApplication *self = user_data;
+  GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (desk_window_new (self));
+      gtk_window_present (window);
+    }
+
+  desk_window_show_view (DESK_WINDOW (window), g_variant_get_string (param, NULL));
+  gtk_window_present (window);
+}
+
 /* Fetches what changed now, not at the next event. */
 static void
 desk_application_actions_sync (GSimpleAction *action, GVariant *param, gpointer user_data)
@@ -118,6 +136,7 @@ static const GActionEntry app_actions[] = {
   { "shortcuts", desk_application_actions_shortcuts },
   { "new-window", desk_application_actions_new_window },
   { "open-ticket", desk_application_actions_open_ticket, "x" },
+  { "show-view", desk_application_actions_show_view, "s" },
 };
 
 static const struct

@@ -28,6 +28,8 @@ struct _DeskMessageRow
   GtkLabel  *body_label;
   GtkLabel  *attachments_label;
   GtkButton *save_canned_button;
+
+  gint64 created_at;
 };
 
 G_DEFINE_FINAL_TYPE (DeskMessageRow, desk_message_row, GTK_TYPE_WIDGET)
@@ -39,7 +41,6 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
   g_autoptr (GDateTime) utc = NULL;
   g_autoptr (GDateTime) local = NULL;
   g_autofree char *time = NULL;
-  g_autofree char *exact = NULL;
   gboolean         internal;
 
   g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
@@ -75,10 +76,9 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
     {
       /* Translators: the time of a message, see the strftime manual */
       time = g_date_time_format (local, _ ("%b %e, %H:%M"));
-      exact = g_date_time_format (local, "%c");
     }
   gtk_label_set_text (self->time_label, time ? time : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), exact);
+  self->created_at = record->created_at;
 
   if (record->attachments != NULL && record->attachments->len > 0)
     {
@@ -104,6 +104,28 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
     gtk_widget_add_css_class (GTK_WIDGET (self), "from-customer");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "from-customer");
+}
+
+/* The exact time, when the pointer rests on the short one. Asked for
+ * rather than set at each bind: in GTK 4.8 setting a tooltip asks the X
+ * server where the pointer is, a round trip for every row of the list. */
+static gboolean
+time_label_query_tooltip_cb (DeskMessageRow *self,
+                             int             x,
+                             int             y,
+                             gboolean        keyboard_mode,
+                             GtkTooltip     *tooltip,
+                             GtkWidget      *label)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (self->created_at / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *exact = local ? g_date_time_format (local, "%c") : NULL;
+
+  if (exact == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, exact);
+  return TRUE;
 }
 
 /* Team leads turn a good reply into a shared canned reply. */
@@ -145,6 +167,7 @@ desk_message_row_class_init (DeskMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, body_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, attachments_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, save_canned_button);
+  gtk_widget_class_bind_template_callback (widget_class, time_label_query_tooltip_cb);
 }
 
 static void

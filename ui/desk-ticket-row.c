@@ -29,6 +29,8 @@ struct _DeskTicketRow
   GtkLabel *priority_label;
   GtkLabel *assignee_label;
   GtkLabel *status_label;
+
+  DeskChannel channel;
 };
 
 G_DEFINE_FINAL_TYPE (DeskTicketRow, desk_ticket_row, GTK_TYPE_WIDGET)
@@ -156,8 +158,8 @@ desk_ticket_row_set_ticket (
 
   record = desk_ticket_get_record (ticket);
 
+  self->channel = record->channel;
   gtk_image_set_from_icon_name (self->channel_icon, channel_icon_name (record->channel));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->channel_icon), channel_name (record->channel));
   gtk_label_set_text (self->requester_label, record->requester.name ? record->requester.name : "");
   gtk_label_set_text (self->subject_label, record->subject ? record->subject : "");
   gtk_label_set_text (self->excerpt_label, excerpt ? excerpt : "");
@@ -186,6 +188,17 @@ desk_ticket_row_set_ticket (
                                 record->subject ? record->subject : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
+}
+
+/* The channel's name, when the pointer rests on its icon. Asked for rather
+ * than set at each bind: in GTK 4.8 setting a tooltip asks the X server
+ * where the pointer is, a round trip for every row of the list. */
+static gboolean
+channel_icon_query_tooltip_cb (
+    DeskTicketRow *self, int x, int y, gboolean keyboard_mode, GtkTooltip *tooltip, GtkWidget *icon)
+{
+  gtk_tooltip_set_text (tooltip, channel_name (self->channel));
+  return TRUE;
 }
 
 static void
@@ -219,6 +232,7 @@ desk_ticket_row_class_init (DeskTicketRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, excerpt_label);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, priority_label);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, channel_icon_query_tooltip_cb);
   gtk_widget_class_bind_template_child (widget_class, DeskTicketRow, assignee_label);
 }
 

@@ -17,6 +17,7 @@
 #include "desk-enums.h"
 #include "desk-canned-template.h"
 #include "desk-composer-assist.h"
+#include "desk-frame-report.h"
 #include "desk-inbox-model.h"
 #include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
@@ -24,6 +25,13 @@
 #include "desk-ticket-row.h"
 #include "desk-view-row.h"
 #include "desk-window-private.h"
+
+/* Rows that a list let go, for the next ones it needs (see row_pool_setup_cb()). */
+typedef struct
+{
+  GType      type;
+  GPtrArray *spare;
+} RowPool;
 
 struct _DeskWindow
 {
@@ -69,8 +77,13 @@ struct _DeskWindow
   DeskComposerAssist *composer_assist;
   GSettings          *settings;
   DeskInboxModel     *inbox_model;
+  GtkSliceListModel  *inbox_slice; /* the rows given to the list yet */
   GtkSingleSelection *inbox_selection;
   GListStore         *thread;
+  GPtrArray          *earlier_messages; /* not in the thread yet, oldest first */
+  RowPool             ticket_rows;
+  RowPool             message_rows;
+  DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
   DeskStore  *store;
@@ -81,12 +94,17 @@ struct _DeskWindow
   gint64 ticket_id;      /* the open conversation, 0 for none */
   guint  counts_source;  /* pending update of the views' counts */
   guint  typing_source;  /* hides "… is typing" */
+  guint  more_rows_tick; /* gives the inbox the rest of a view */
+  guint  thread_tick;    /* fills and scrolls the thread */
   gint64 typing_sent_at; /* when the agent's typing was last told */
 
   guint side_panel_visible : 1;
   guint sign_in_requested : 1;
   guint signing_in : 1;
   guint side_panel_position_restored : 1;
+  guint first_rows_drawn : 1;
+  guint first_messages_drawn : 1;
+  guint thread_needs_scroll : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DeskWindow, desk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -505,6 +523,71 @@ update_inbox_page (DeskWindow *self)
   gtk_stack_set_visible_child_name (self->inbox_stack, has_rows ? "list" : "empty");
 }
 
+/* GTK 4.8's GtkListView makes and binds a row for each of up to 200 items
+ * at once, all in the same main-loop turn, whether they are on screen or
+ * not (GTK 4.12 makes only the visible ones). A new view of the inbox, or
+ * a long thread, would wait for all of them: so a list is given a
+ * screenful first, and the rest a few rows a frame from the frame after
+ * the one that draws them. */
+#define MIN_TICKET_ROW_HEIGHT 64
+#define MIN_MESSAGE_ROW_HEIGHT 48
+#define MORE_ROWS_PER_FRAME 48
+#define ALL_ROWS_FROM 240 /* beyond the 200 rows GTK 4.8 makes */
+
+/* The rows of at least @min_height that fill the window, or the size it
+ * opens at before it has one. */
+static guint
+screenful (DeskWindow *self, int min_height)
+{
+  int width;
+  int height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  height = MAX (height, gtk_widget_get_height (GTK_WIDGET (self)));
+  return MAX (height, 0) / min_height + 1;
+}
+
+static gboolean
+more_rows_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+{
+  DeskWindow *self = user_data;
+  guint       size = gtk_slice_list_model_get_size (self->inbox_slice) + MORE_ROWS_PER_FRAME;
+
+  if (!self->first_rows_drawn)
+    {
+      self->first_rows_drawn = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (size >= ALL_ROWS_FROM || size >= g_list_model_get_n_items (G_LIST_MODEL (self->inbox_model)))
+    {
+      self->more_rows_tick = 0;
+      gtk_slice_list_model_set_size (self->inbox_slice, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_slice_list_model_set_size (self->inbox_slice, size);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The inbox shows another view: a screenful of it first. */
+static void
+show_view (DeskWindow *self, const DeskInboxFilter *filter, DeskInboxSort sort)
+{
+  guint first = screenful (self, MIN_TICKET_ROW_HEIGHT);
+
+  /* Fewer rows of the old view to replace; none of it to bind at start. */
+  if (gtk_slice_list_model_get_size (self->inbox_slice) > first)
+    gtk_slice_list_model_set_size (self->inbox_slice, first);
+  desk_inbox_model_set_view (self->inbox_model, filter, sort);
+  gtk_slice_list_model_set_size (self->inbox_slice, first);
+
+  self->first_rows_drawn = FALSE;
+  if (self->more_rows_tick == 0)
+    self->more_rows_tick =
+        gtk_widget_add_tick_callback (GTK_WIDGET (self->inbox_list), more_rows_cb, self, NULL);
+}
+
 /* The inbox shows the current view, narrowed by the search, in the
  * agent's sort or else the view's own. */
 static void
@@ -518,6 +601,10 @@ apply_view (DeskWindow *self)
   if (self->inbox_model == NULL || app == NULL)
     return;
 
+  /* Before the rows: the list binds them as the model changes. */
+  if (self->frame_report != NULL)
+    desk_frame_report_add (self->frame_report, "view %s", self->view_id ? self->view_id : "");
+
   any_view_to_filter (self, self->view_id, desk_application_get_user_id (app), &saved, &filter,
                       &sort);
   if (is_searching (self))
@@ -526,8 +613,11 @@ apply_view (DeskWindow *self)
     if (g_str_equal (self->sort, sort_names[i]))
       sort = i;
 
-  desk_inbox_model_set_sort (self->inbox_model, sort);
-  desk_inbox_model_set_filter (self->inbox_model, &filter);
+  /* The same view again (the agent signed in, the queues came) keeps its
+   * rows, and where the list is scrolled. */
+  if (!desk_inbox_model_shows_view (self->inbox_model, &filter, sort) ||
+      gtk_slice_list_model_get_size (self->inbox_slice) == 0)
+    show_view (self, &filter, sort);
   update_inbox_page (self);
 }
 
@@ -601,19 +691,46 @@ views_list_row_activated_cb (DeskWindow *self, GtkListBoxRow *row)
   adw_leaflet_set_visible_child_name (self->leaflet, "inbox");
 }
 
+/* Shows the view @view_id ("all-open", "queue-2", …) as if its row in the
+ * sidebar were activated; a view the sidebar does not have is ignored. */
+void
+desk_window_show_view (DeskWindow *self, const char *view_id)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (DESK_IS_WINDOW (self));
+  g_return_if_fail (view_id != NULL);
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), view_id) == 0)
+      {
+        gtk_list_box_select_row (self->views_list, row);
+        views_list_row_activated_cb (self, row);
+        return;
+      }
+}
+
+/* The view the agent left, or the first while it is not there (a queue
+ * before the server listed the queues): one view applied, not the first
+ * and then the right one. */
 static void
 desk_window_restore_last_view (DeskWindow *self)
 {
   g_autofree char *last_view = g_settings_get_string (self->settings, "last-view");
+  GtkListBoxRow   *found = gtk_list_box_get_row_at_index (self->views_list, 0);
   GtkListBoxRow   *row;
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+    if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), last_view) == 0)
+      {
+        found = row;
+        break;
+      }
+
+  if (found != NULL)
     {
-      if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), last_view) == 0 || i == 0)
-        {
-          gtk_list_box_select_row (self->views_list, row);
-          desk_window_select_view (self, DESK_VIEW_ROW (row));
-        }
+      gtk_list_box_select_row (self->views_list, found);
+      desk_window_select_view (self, DESK_VIEW_ROW (found));
     }
 }
 
@@ -639,10 +756,59 @@ save_draft (DeskWindow *self)
 }
 
 static void
+scroll_thread_to_end (DeskWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->thread));
+
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->thread_list), "list.scroll-to-item", "u", n - 1);
+}
+
+/* Each frame while a thread fills: its end once the list has a size
+ * (scrolled before its first one, GTK 4.8's list view shows the wrong
+ * part of a long thread, or nothing), and the earlier messages above the
+ * ones shown, a few rows a frame while GTK 4.8 makes rows for them, then
+ * all the rest at once (see more_rows_cb()). */
+static gboolean
+thread_tick_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
+{
+  DeskWindow *self = user_data;
+  GPtrArray  *earlier = self->earlier_messages;
+
+  if (self->thread_needs_scroll && gtk_widget_get_height (list) > 0)
+    {
+      self->thread_needs_scroll = FALSE;
+      scroll_thread_to_end (self);
+    }
+
+  if (earlier != NULL && !self->first_messages_drawn)
+    self->first_messages_drawn = TRUE;
+  else if (earlier != NULL)
+    {
+      guint n = earlier->len;
+
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->thread)) < ALL_ROWS_FROM)
+        n = MIN (n, MORE_ROWS_PER_FRAME);
+      g_list_store_splice (self->thread, 0, 0, earlier->pdata + earlier->len - n, n);
+      g_ptr_array_remove_range (earlier, earlier->len - n, n);
+      if (earlier->len == 0)
+        g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
+    }
+
+  if (self->earlier_messages != NULL || self->thread_needs_scroll)
+    return G_SOURCE_CONTINUE;
+
+  self->thread_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The thread opens at its newest messages: a screenful of them first. */
+static void
 load_thread (DeskWindow *self)
 {
   g_autoptr (GPtrArray) messages = NULL;
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_first;
 
   messages = desk_store_load_messages (self->store, self->ticket_id);
   /* The records go to the rows. */
@@ -650,11 +816,25 @@ load_thread (DeskWindow *self)
   for (guint i = 0; i < messages->len; i++)
     g_ptr_array_add (rows, desk_message_new (g_ptr_array_index (messages, i)));
 
+  n_first = MIN (rows->len, screenful (self, MIN_MESSAGE_ROW_HEIGHT));
   g_list_store_splice (self->thread, 0, g_list_model_get_n_items (G_LIST_MODEL (self->thread)),
-                       rows->pdata, rows->len);
-  if (rows->len > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->thread_list), "list.scroll-to-item", "u",
-                                rows->len - 1);
+                       rows->pdata + rows->len - n_first, n_first);
+
+  self->thread_needs_scroll = gtk_widget_get_height (GTK_WIDGET (self->thread_list)) == 0;
+  if (!self->thread_needs_scroll)
+    scroll_thread_to_end (self);
+
+  g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
+  if (n_first < rows->len)
+    {
+      g_ptr_array_remove_range (rows, rows->len - n_first, n_first);
+      self->earlier_messages = g_steal_pointer (&rows);
+      self->first_messages_drawn = FALSE;
+    }
+
+  if (self->thread_tick == 0 && (self->earlier_messages != NULL || self->thread_needs_scroll))
+    self->thread_tick =
+        gtk_widget_add_tick_callback (GTK_WIDGET (self->thread_list), thread_tick_cb, self, NULL);
 }
 
 static void
@@ -1160,10 +1340,51 @@ sync_progress_cb (DeskWindow *self, GParamSpec *pspec, DeskSync *sync)
   gtk_progress_bar_set_fraction (self->sync_progress, desk_sync_get_progress (sync));
 }
 
+/* GTK 4.8's list view destroys the rows of the items that leave it (a
+ * view changes, another thread opens) and makes new ones for the next
+ * (GTK 4.12 recycles them). The window keeps them instead: making a row
+ * from its template and destroying it cost more than binding it again. */
+#define MAX_SPARE_ROWS 256
+
 static void
-ticket_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+row_pool_init (RowPool *pool, GType type)
 {
-  gtk_list_item_set_child (item, g_object_new (DESK_TYPE_TICKET_ROW, NULL));
+  pool->type = type;
+  pool->spare = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* A list item let its row go: kept before the list item's reference goes
+ * too. (GTK 4.8 drops the row before "teardown" is emitted.) */
+static void
+row_parent_cb (GtkWidget *row, GParamSpec *pspec, RowPool *pool)
+{
+  if (gtk_widget_get_parent (row) == NULL && pool->spare != NULL &&
+      pool->spare->len < MAX_SPARE_ROWS)
+    g_ptr_array_add (pool->spare, g_object_ref (row));
+}
+
+static void
+row_pool_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, RowPool *pool)
+{
+  g_autoptr (GtkWidget) row = NULL;
+
+  if (pool->spare->len > 0)
+    row = g_ptr_array_steal_index_fast (pool->spare, pool->spare->len - 1);
+  else
+    {
+      row = g_object_ref_sink (g_object_new (pool->type, NULL));
+      g_signal_connect (row, "notify::parent", G_CALLBACK (row_parent_cb), pool);
+    }
+
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+row_pool_clear (RowPool *pool)
+{
+  for (guint i = 0; pool->spare != NULL && i < pool->spare->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (pool->spare, i), pool);
+  g_clear_pointer (&pool->spare, g_ptr_array_unref);
 }
 
 /* The name of who has a ticket, from the staff the server listed. */
@@ -1192,13 +1413,17 @@ ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWi
   desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
                               assignee_name (self, desk_ticket_get_record (ticket)->assignee_id),
                               g_get_real_time ());
+
+  if (self->frame_report != NULL)
+    desk_frame_report_add (self->frame_report, "row %" G_GINT64_FORMAT " %s",
+                           desk_ticket_get_id (ticket), excerpt ? excerpt : "");
 }
 
 static void
-message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+message_row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, RowPool *pool)
 {
   gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_child (item, g_object_new (DESK_TYPE_MESSAGE_ROW, NULL));
+  row_pool_setup_cb (factory, item, pool);
 }
 
 static void
@@ -1214,6 +1439,9 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
                                            (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
                                                record->author_type == DESK_AUTHOR_AGENT &&
                                                record->visibility == DESK_VISIBILITY_PUBLIC);
+
+  if (self->frame_report != NULL)
+    desk_frame_report_add (self->frame_report, "message %" G_GINT64_FORMAT, record->ticket_id);
 }
 
 static gboolean
@@ -1265,6 +1493,18 @@ composer_changed_cb (DeskWindow *self)
   desk_application_send_typing (app, self->ticket_id);
 }
 
+/* In GTK 4.8 setting a tooltip asks the X server where the pointer is, a
+ * few round trips, even to set the same text again: these are set on each
+ * change of the connection and at each sign-in. */
+static void
+set_tooltip (GtkWidget *widget, const char *text)
+{
+  const char *current = gtk_widget_get_tooltip_text (widget);
+
+  if (g_strcmp0 (current, text && *text ? text : NULL) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 /* The line under the views: offline and what waits to be sent, or a
  * refused token. Nothing while all is well. */
 static void
@@ -1293,8 +1533,7 @@ update_connection (DeskWindow *self)
                                                            ? "dialog-password-symbolic"
                                                            : "network-offline-symbolic");
   gtk_label_set_text (self->connection_label, text ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label),
-                               desk_application_get_connection_error (app));
+  set_tooltip (GTK_WIDGET (self->connection_label), desk_application_get_connection_error (app));
   gtk_revealer_set_reveal_child (self->connection_revealer, text != NULL);
 }
 
@@ -1342,10 +1581,9 @@ desk_window_signed_in_cb (DeskWindow *self)
 
   /* Trainees practise with internal notes; the server refuses their replies. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->reply_toggle), !trainee);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reply_toggle),
-                               trainee ? _ ("Trainees write internal notes; replies to customers "
-                                            "come from agents")
-                                       : NULL);
+  set_tooltip (GTK_WIDGET (self->reply_toggle),
+               trainee ? _ ("Trainees write internal notes; replies to customers come from agents")
+                       : NULL);
   if (trainee)
     gtk_toggle_button_set_active (self->note_toggle, TRUE);
   /* Setting the status is for agents: the server refuses a trainee's. */
@@ -1384,22 +1622,26 @@ desk_window_connect_store (DeskWindow *self)
   self->outbox = desk_application_get_outbox (app);
 
   self->inbox_model = desk_inbox_model_new (self->store);
+  /* Empty until a view is applied: see show_view(). */
+  self->inbox_slice =
+      gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->inbox_model)), 0, 0);
   self->inbox_selection =
-      gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->inbox_model)));
+      gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->inbox_slice)));
   gtk_single_selection_set_autoselect (self->inbox_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->inbox_selection, TRUE);
   gtk_single_selection_set_selected (self->inbox_selection, GTK_INVALID_LIST_POSITION);
   g_signal_connect_object (self->inbox_selection, "notify::selected-item",
                            G_CALLBACK (inbox_selection_changed_cb), self, G_CONNECT_SWAPPED);
 
-  g_signal_connect (ticket_factory, "setup", G_CALLBACK (ticket_row_setup_cb), NULL);
+  g_signal_connect (ticket_factory, "setup", G_CALLBACK (row_pool_setup_cb), &self->ticket_rows);
   g_signal_connect (ticket_factory, "bind", G_CALLBACK (ticket_row_bind_cb), self);
   gtk_list_view_set_factory (self->inbox_list, ticket_factory);
   gtk_list_view_set_model (self->inbox_list, GTK_SELECTION_MODEL (self->inbox_selection));
 
   self->thread = g_list_store_new (DESK_TYPE_MESSAGE);
   thread_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->thread)));
-  g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb), NULL);
+  g_signal_connect (message_factory, "setup", G_CALLBACK (message_row_setup_cb),
+                    &self->message_rows);
   g_signal_connect (message_factory, "bind", G_CALLBACK (message_row_bind_cb), self);
   gtk_list_view_set_factory (self->thread_list, message_factory);
   gtk_list_view_set_model (self->thread_list, GTK_SELECTION_MODEL (thread_selection));
@@ -1714,12 +1956,25 @@ desk_window_dispose (GObject *object)
   g_clear_handle_id (&self->counts_source, g_source_remove);
   g_clear_handle_id (&self->typing_source, g_source_remove);
 
+  if (self->more_rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->inbox_list), self->more_rows_tick);
+  self->more_rows_tick = 0;
+  if (self->thread_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->thread_list), self->thread_tick);
+  self->thread_tick = 0;
+
   g_clear_object (&self->composer_assist);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_WINDOW);
+  /* After the lists: their rows come here as they go. */
+  row_pool_clear (&self->ticket_rows);
+  row_pool_clear (&self->message_rows);
+  g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
+  g_clear_object (&self->inbox_slice);
   g_clear_object (&self->inbox_model);
   g_clear_object (&self->thread);
+  g_clear_object (&self->frame_report);
   g_clear_pointer (&self->view_id, g_free);
   g_clear_pointer (&self->sort, g_free);
   self->store = NULL;
@@ -1888,7 +2143,10 @@ desk_window_init (DeskWindow *self)
   int height;
 
   self->side_panel_visible = TRUE;
+  row_pool_init (&self->ticket_rows, DESK_TYPE_TICKET_ROW);
+  row_pool_init (&self->message_rows, DESK_TYPE_MESSAGE_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->frame_report = desk_frame_report_new_from_environment (GTK_WIDGET (self));
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_view), "gap", "background",
                               "#f6d32d", "foreground", "#241f31", NULL);

@@ -20,6 +20,7 @@ G_DECLARE_FINAL_TYPE (DeskWindow, desk_window, DESK, WINDOW, AdwApplicationWindo
 DeskWindow *desk_window_new (DeskApplication *application);
 gboolean    desk_window_get_side_panel_visible (DeskWindow *self);
 void        desk_window_open_ticket (DeskWindow *self, gint64 ticket_id);
+void        desk_window_show_view (DeskWindow *self, const char *view_id);
 gint64      desk_window_get_ticket_id (DeskWindow *self);
 void        desk_window_set_side_panel_visible (DeskWindow *self, gboolean side_panel_visible);
 

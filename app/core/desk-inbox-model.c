@@ -261,12 +261,23 @@ messages_changed_cb (DeskInboxModel *self, GArray *ticket_ids, DeskStore *store)
     }
 }
 
+static gboolean
+filter_equal (const DeskInboxFilter *a, const DeskInboxFilter *b)
+{
+  return a->queue_id == b->queue_id && a->status_mask == b->status_mask &&
+         a->assignee_id == b->assignee_id && a->channel == b->channel && a->kind == b->kind &&
+         g_strcmp0 (a->tag, b->tag) == 0 && g_strcmp0 (a->search, b->search) == 0;
+}
+
 static void
 restart (DeskInboxModel *self)
 {
   guint old_n = self->n_items;
 
-  /* A new view: every row may differ, so it is one replacement. */
+  /* A new view: every row may differ, so it is one replacement. Told as a
+   * removal and then an addition: given both at once, GTK 4.8's list view
+   * looks for its removed anchor row among all the added items, with a
+   * get_item() each, which reads every ticket of a large view. */
   g_hash_table_remove_all (self->rows);
   g_clear_pointer (&self->positions, g_hash_table_unref);
   g_array_set_size (self->ids, 0);
@@ -277,19 +288,52 @@ restart (DeskInboxModel *self)
   desk_inbox_model_update (self, NULL);
 }
 
+/* Whether the model shows the view of @filter and @sort already, so that
+ * setting it would change nothing. */
+gboolean
+desk_inbox_model_shows_view (DeskInboxModel        *self,
+                             const DeskInboxFilter *filter,
+                             DeskInboxSort          sort)
+{
+  g_return_val_if_fail (DESK_IS_INBOX_MODEL (self), FALSE);
+  g_return_val_if_fail (filter != NULL, FALSE);
+
+  return sort == self->sort && filter_equal (filter, &self->filter);
+}
+
+/* Shows another view, or the same in another order, in one restart; the
+ * same view again changes nothing. */
+void
+desk_inbox_model_set_view (DeskInboxModel *self, const DeskInboxFilter *filter, DeskInboxSort sort)
+{
+  char *tag;
+  char *search;
+
+  g_return_if_fail (DESK_IS_INBOX_MODEL (self));
+  g_return_if_fail (filter != NULL);
+
+  if (desk_inbox_model_shows_view (self, filter, sort))
+    return;
+
+  /* Copied first: @filter may be our own (desk_inbox_model_set_sort()). */
+  tag = g_strdup (filter->tag);
+  search = g_strdup (filter->search);
+  g_free (self->tag);
+  g_free (self->search);
+  self->filter = *filter;
+  self->filter.tag = self->tag = tag;
+  self->filter.search = self->search = search;
+  self->sort = sort;
+
+  restart (self);
+}
+
 void
 desk_inbox_model_set_filter (DeskInboxModel *self, const DeskInboxFilter *filter)
 {
   g_return_if_fail (DESK_IS_INBOX_MODEL (self));
-  g_return_if_fail (filter != NULL);
 
-  g_free (self->tag);
-  g_free (self->search);
-  self->filter = *filter;
-  self->filter.tag = self->tag = g_strdup (filter->tag);
-  self->filter.search = self->search = g_strdup (filter->search);
-
-  restart (self);
+  desk_inbox_model_set_view (self, filter, self->sort);
 }
 
 void
@@ -297,11 +341,7 @@ desk_inbox_model_set_sort (DeskInboxModel *self, DeskInboxSort sort)
 {
   g_return_if_fail (DESK_IS_INBOX_MODEL (self));
 
-  if (self->sort == sort)
-    return;
-
-  self->sort = sort;
-  restart (self);
+  desk_inbox_model_set_view (self, &self->filter, sort);
 }
 
 DeskInboxSort

@@ -28,4 +28,11 @@ void            desk_inbox_model_set_sort (DeskInboxModel *self, DeskInboxSort s
 DeskInboxSort   desk_inbox_model_get_sort (DeskInboxModel *self);
 void            desk_inbox_model_refresh (DeskInboxModel *self);
 
+/* A view at once, its filter and its sort. */
+gboolean desk_inbox_model_shows_view (DeskInboxModel        *self,
+                                      const DeskInboxFilter *filter,
+                                      DeskInboxSort          sort);
+void
+desk_inbox_model_set_view (DeskInboxModel *self, const DeskInboxFilter *filter, DeskInboxSort sort);
+
 G_END_DECLS

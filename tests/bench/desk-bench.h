@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "desk-store.h"
 
@@ -16,12 +16,18 @@ G_BEGIN_DECLS
 void   desk_bench_report (const char *name, double value, const char *unit);
 gint64 desk_bench_rss_kb (void);
 
+void desk_bench_report_ratio (const char *name, double value);
+
 gboolean desk_bench_wait_for (const gboolean *done, guint timeout_ms);
 void     desk_bench_remove_tree (const char *path);
 
 int    desk_bench_compare_doubles (gconstpointer a, gconstpointer b);
 double desk_bench_percentile (GArray *sorted_values, double p);
+double desk_bench_median (GArray *values);
 
+/* Child processes, for the benchmarks that time whole programs. */
+GSubprocessLauncher *desk_bench_launcher_new (GSubprocessFlags flags);
+double               desk_bench_peak_rss_mib (GPid pid);
 /* A synthetic knowledge base: words of a support desk with a long tail of
  * made-up ones, drawn with about Zipf's distribution. The same seed gives
  * the same articles and replies. */
