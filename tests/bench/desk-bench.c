@@ -18,7 +18,6 @@
 
 #include <glib/gstdio.h>
 
-
 #include "desk-bench.h"
 
 #define KB_PAGE_SIZE 500
