@@ -16,6 +16,7 @@
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
 #include "desk-ticket-controls.h"
+#include "desk-ticket-row.h"
 #include "desk-ticket.h"
 #include "desk-view-row.h"
 #include "desk-window.h"
@@ -154,6 +155,23 @@ label_shows (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+/* A label on show under @widget whose text starts with @prefix. */
+static gboolean
+visible_label_starts (GtkWidget *widget, const char *prefix)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (visible_label_starts (child, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gint64
 server_ticket_int (const char *path, const char *member)
 {
@@ -239,6 +257,43 @@ find_view (GtkListBox *views, const char *view_id)
     if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), view_id) == 0)
       return row;
   return NULL;
+}
+
+static void
+show_view (DeskWindow *window, const char *view_id)
+{
+  GtkListBox    *views = GTK_LIST_BOX (template_child (window, "views_list"));
+  GtkListBoxRow *row = find_view (views, view_id);
+
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (views, "row-activated", row);
+}
+
+/* The row of @ticket_id in the inbox, if the list shows it. */
+static GtkWidget *
+find_ticket_row (GtkWidget *widget, gint64 ticket_id)
+{
+  if (DESK_IS_TICKET_ROW (widget) &&
+      desk_ticket_row_get_ticket_id (DESK_TICKET_ROW (widget)) == ticket_id)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = find_ticket_row (child, ticket_id);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+ticket_row_shows (DeskWindow *window, gint64 ticket_id, const char *prefix)
+{
+  GtkWidget *row = find_ticket_row (template_child (window, "inbox_list"), ticket_id);
+
+  return row != NULL && visible_label_starts (row, prefix);
 }
 
 static gboolean
@@ -398,9 +453,14 @@ test_agent_day (void)
     WAIT_FOR (notified (expected));
   }
 
+  /* In the live chats, the new chat waits for its first answer. */
+  show_view (window, "live-chats");
+  WAIT_FOR (ticket_row_shows (window, chat_id, "waiting"));
+
   desk_window_open_ticket (window, chat_id);
 
-  /* The customer types: the conversation says so, with the name as typed. */
+  /* The customer types: the conversation says so, with the name as typed,
+   * and so does the chat's row in the list. */
   {
     g_autofree char *typing_path =
         g_strdup_printf ("/api/v1/public/chats/%" G_GINT64_FORMAT "/typing", chat_id);
@@ -413,6 +473,9 @@ test_agent_day (void)
         &typing_status);
     g_assert_cmpuint (typing_status, ==, 204);
     WAIT_FOR (label_shows (template_child (window, "typing_label"), "Mallory <i> is typing…"));
+    WAIT_FOR (ticket_row_shows (window, chat_id, "typing…"));
+    desk_test_wait_for_draw (GTK_WIDGET (window));
+    desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-live-chats.png");
   }
 
   /* The agent types a reply: a colleague (another events stream) is told. */
@@ -447,6 +510,11 @@ test_agent_day (void)
       label_shows (template_child (window, "thread_list"), "Thanks, checking your deposit now."));
   /* A sync may show the reply before the server's answer to the send. */
   WAIT_FOR (label_shows (template_child (window, "composer_status"), "Sent"));
+  /* Answered: the chat waits no more, and the typing is over. */
+  WAIT_FOR (find_ticket_row (template_child (window, "inbox_list"), chat_id) != NULL &&
+            !ticket_row_shows (window, chat_id, "waiting"));
+  WAIT_FOR (!ticket_row_shows (window, chat_id, "typing…"));
+  show_view (window, "all-open");
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-conversation.png");
 

@@ -14,6 +14,7 @@
 #include "desk-highlight.h"
 #include "desk-html.h"
 #include "desk-message-row.h"
+#include "desk-time.h"
 
 /* One message of the thread. Customer text is data: it is set as plain
  * text, so markup in it shows as the characters the customer typed. */
@@ -38,10 +39,8 @@ void
 desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
 {
   const DeskMessageRecord *record;
-  g_autoptr (GDateTime) utc = NULL;
-  g_autoptr (GDateTime) local = NULL;
-  g_autofree char *time = NULL;
-  gboolean         internal;
+  g_autofree char         *exact = NULL;
+  gboolean                 internal;
 
   g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
   g_return_if_fail (DESK_IS_MESSAGE (message));
@@ -70,15 +69,11 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
       gtk_label_set_markup (self->body_label, markup);
     }
 
-  utc = g_date_time_new_from_unix_utc (record->created_at / G_USEC_PER_SEC);
-  local = utc ? g_date_time_to_local (utc) : NULL;
-  if (local != NULL)
-    {
-      /* Translators: the time of a message, see the strftime manual */
-      time = g_date_time_format (local, _ ("%b %e, %H:%M"));
-    }
-  gtk_label_set_text (self->time_label, time ? time : "");
   self->created_at = record->created_at;
+  desk_message_row_update_time (self, g_get_real_time ());
+  exact = desk_time_format_exact (record->created_at);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->time_label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, exact ? exact : "", -1);
 
   if (record->attachments != NULL && record->attachments->len > 0)
     {
@@ -106,7 +101,19 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "from-customer");
 }
 
-/* The exact time, when the pointer rests on the short one. Asked for
+/* "5 min ago" grows older: called as the clock turns, not only at a bind. */
+void
+desk_message_row_update_time (DeskMessageRow *self, gint64 now)
+{
+  g_autofree char *relative = NULL;
+
+  g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
+
+  relative = desk_time_format_relative (self->created_at, now);
+  gtk_label_set_text (self->time_label, relative ? relative : "");
+}
+
+/* The exact time, when the pointer rests on the relative one. Asked for
  * rather than set at each bind: in GTK 4.8 setting a tooltip asks the X
  * server where the pointer is, a round trip for every row of the list. */
 static gboolean
@@ -117,9 +124,7 @@ time_label_query_tooltip_cb (DeskMessageRow *self,
                              GtkTooltip     *tooltip,
                              GtkWidget      *label)
 {
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (self->created_at / G_USEC_PER_SEC);
-  g_autoptr (GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *exact = local ? g_date_time_format (local, "%c") : NULL;
+  g_autofree char *exact = desk_time_format_exact (self->created_at);
 
   if (exact == NULL)
     return FALSE;

@@ -83,6 +83,8 @@ struct _DeskWindow
   GPtrArray          *earlier_messages; /* not in the thread yet, oldest first */
   RowPool             ticket_rows;
   RowPool             message_rows;
+  GHashTable         *bound_rows;   /* the rows on show, to be kept up to date */
+  GHashTable         *chats_typing; /* ticket id → when the customer last typed */
   DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
@@ -94,6 +96,7 @@ struct _DeskWindow
   gint64 ticket_id;      /* the open conversation, 0 for none */
   guint  counts_source;  /* pending update of the views' counts */
   guint  typing_source;  /* hides "… is typing" */
+  guint  clock_source;   /* moves the countdowns and "5 min ago" on */
   guint  more_rows_tick; /* gives the inbox the rest of a view */
   guint  thread_tick;    /* fills and scrolls the thread */
   gint64 typing_sent_at; /* when the agent's typing was last told */
@@ -1404,15 +1407,120 @@ assignee_name (DeskWindow *self, gint64 assignee_id)
   return NULL;
 }
 
+/* The clock of the rows on show */
+
+/* How long "typing…" stays after the last word from the server, which
+ * repeats it every few seconds while the customer types. */
+#define TYPING_SHOWN_USEC ((gint64) 6 * G_USEC_PER_SEC)
+
+static gint64
+typing_started (DeskWindow *self, gint64 ticket_id)
+{
+  gint64 *started = g_hash_table_lookup (self->chats_typing, &ticket_id);
+
+  return started ? *started : 0;
+}
+
+static gboolean
+is_typing (DeskWindow *self, gint64 ticket_id)
+{
+  gint64 started = typing_started (self, ticket_id);
+
+  return started != 0 && g_get_real_time () - started < TYPING_SHOWN_USEC;
+}
+
+static void schedule_clock (DeskWindow *self);
+
+/* Every few seconds while someone types, else twice a minute: countdowns
+ * and relative times move by the minute. */
+static gboolean
+clock_cb (gpointer user_data)
+{
+  DeskWindow    *self = user_data;
+  gint64         now = g_get_real_time ();
+  GHashTableIter iter;
+  GtkWidget     *row;
+  gint64        *started;
+
+  self->clock_source = 0;
+
+  g_hash_table_iter_init (&iter, self->chats_typing);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &started))
+    if (now - *started >= TYPING_SHOWN_USEC)
+      g_hash_table_iter_remove (&iter);
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &row, NULL))
+    {
+      /* Let go by its list: kept in the pool, but not on show. */
+      if (gtk_widget_get_parent (row) == NULL)
+        g_hash_table_iter_remove (&iter);
+      else if (DESK_IS_TICKET_ROW (row))
+        {
+          DeskTicketRow *ticket_row = DESK_TICKET_ROW (row);
+
+          desk_ticket_row_set_typing (ticket_row,
+                                      is_typing (self, desk_ticket_row_get_ticket_id (ticket_row)));
+          desk_ticket_row_update_times (ticket_row, now);
+        }
+      else
+        desk_message_row_update_time (DESK_MESSAGE_ROW (row), now);
+    }
+
+  schedule_clock (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_clock (DeskWindow *self)
+{
+  guint seconds = g_hash_table_size (self->chats_typing) > 0 ? 1 : 30;
+
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+  self->clock_source = g_timeout_add_seconds (seconds, clock_cb, self);
+}
+
+/* A chat's customer types: its row says so, wherever it is in the list. */
+static void
+chat_typing (DeskWindow *self, gint64 ticket_id)
+{
+  gint64        *key = g_memdup2 (&ticket_id, sizeof ticket_id);
+  gint64        *started = g_new (gint64, 1);
+  GHashTableIter iter;
+  GtkWidget     *row;
+
+  *started = g_get_real_time ();
+  g_hash_table_replace (self->chats_typing, key, started);
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &row, NULL))
+    if (DESK_IS_TICKET_ROW (row) && gtk_widget_get_parent (row) != NULL &&
+        desk_ticket_row_get_ticket_id (DESK_TICKET_ROW (row)) == ticket_id)
+      desk_ticket_row_set_typing (DESK_TICKET_ROW (row), TRUE);
+
+  schedule_clock (self);
+}
+
 static void
 ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
 {
-  DeskTicket      *ticket = gtk_list_item_get_item (item);
-  g_autofree char *excerpt = desk_store_dup_excerpt (self->store, desk_ticket_get_id (ticket));
+  DeskTicket             *ticket = gtk_list_item_get_item (item);
+  const DeskTicketRecord *record = desk_ticket_get_record (ticket);
+  DeskTicketRow          *row = DESK_TICKET_ROW (gtk_list_item_get_child (item));
+  g_autofree char        *excerpt = desk_store_dup_excerpt (self->store, record->id);
+  gint64                  waiting_since = 0;
 
-  desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
-                              assignee_name (self, desk_ticket_get_record (ticket)->assignee_id),
-                              g_get_real_time ());
+  if (record->kind == DESK_TICKET_KIND_CHAT)
+    waiting_since = desk_store_get_waiting_since (self->store, record->id);
+
+  /* The message the customer was typing has come. */
+  if (is_typing (self, record->id) && record->last_message_at >= typing_started (self, record->id))
+    g_hash_table_remove (self->chats_typing, &record->id);
+
+  desk_ticket_row_set_ticket (row, ticket, excerpt, assignee_name (self, record->assignee_id),
+                              waiting_since, g_get_real_time ());
+  desk_ticket_row_set_typing (row, is_typing (self, record->id));
+  g_hash_table_add (self->bound_rows, g_object_ref (row));
 
   if (self->frame_report != NULL)
     desk_frame_report_add (self->frame_report, "row %" G_GINT64_FORMAT " %s",
@@ -1435,6 +1543,7 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
   DeskRole                 role = app ? desk_application_get_role (app) : DESK_ROLE_AGENT;
 
   desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)), message);
+  g_hash_table_add (self->bound_rows, g_object_ref (gtk_list_item_get_child (item)));
   desk_message_row_set_can_save_as_canned (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                            (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
                                                record->author_type == DESK_AUTHOR_AGENT &&
@@ -1460,6 +1569,9 @@ static void
 typing_cb (DeskWindow *self, gint64 ticket_id, gint64 agent_id, const char *name)
 {
   g_autofree char *text = NULL;
+
+  if (agent_id == 0)
+    chat_typing (self, ticket_id);
 
   if (ticket_id != self->ticket_id)
     return;
@@ -1648,6 +1760,7 @@ desk_window_connect_store (DeskWindow *self)
 
   g_signal_connect_object (self->store, "tickets-changed", G_CALLBACK (tickets_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  schedule_clock (self);
   g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
@@ -1955,6 +2068,7 @@ desk_window_dispose (GObject *object)
   save_draft (self);
   g_clear_handle_id (&self->counts_source, g_source_remove);
   g_clear_handle_id (&self->typing_source, g_source_remove);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
 
   if (self->more_rows_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->inbox_list), self->more_rows_tick);
@@ -1968,6 +2082,8 @@ desk_window_dispose (GObject *object)
   /* After the lists: their rows come here as they go. */
   row_pool_clear (&self->ticket_rows);
   row_pool_clear (&self->message_rows);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
+  g_clear_pointer (&self->chats_typing, g_hash_table_unref);
   g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
@@ -2145,6 +2261,8 @@ desk_window_init (DeskWindow *self)
   self->side_panel_visible = TRUE;
   row_pool_init (&self->ticket_rows, DESK_TYPE_TICKET_ROW);
   row_pool_init (&self->message_rows, DESK_TYPE_MESSAGE_ROW);
+  self->bound_rows = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->chats_typing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->frame_report = desk_frame_report_new_from_environment (GTK_WIDGET (self));
 
