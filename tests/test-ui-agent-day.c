@@ -259,6 +259,53 @@ find_view (GtkListBox *views, const char *view_id)
   return NULL;
 }
 
+static guint
+count_labels (GtkWidget *widget, const char *text)
+{
+  guint n = GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels (child, text);
+  return n;
+}
+
+/* A visible button labelled @label under @widget. */
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = find_button (child, label);
+
+      if (button != NULL)
+        return button;
+    }
+  return NULL;
+}
+
+static guint
+outbox_attempts (DeskStore *store, gint64 item_id)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (store, item_id);
+
+  return item ? item->attempts : 0;
+}
+
+static gboolean
+outbox_state_is (DeskStore *store, gint64 item_id, const char *state)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (store, item_id);
+
+  return item != NULL && g_str_equal (item->state, state);
+}
+
 static void
 show_view (DeskWindow *window, const char *view_id)
 {
@@ -533,6 +580,10 @@ test_agent_day (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
   WAIT_FOR (label_shows (template_child (window, "connection_label"),
                          "Offline — 1 change waiting to send"));
+  /* The reply stands in the thread, saying it waits. */
+  WAIT_FOR (
+      label_shows (template_child (window, "thread_list"), "Sorry for the wait, one more check.") &&
+      visible_label_starts (template_child (window, "thread_list"), "Waiting for the connection"));
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-offline.png");
   desk_test_server_set_online (server, TRUE);
@@ -540,6 +591,33 @@ test_agent_day (void)
   WAIT_FOR (!gtk_revealer_get_reveal_child (
       GTK_REVEALER (template_child (window, "connection_revealer"))));
   g_assert_true (server_has_message (chat_id, "Sorry for the wait, one more check."));
+  /* Delivered: one copy in the thread, nothing waiting. */
+  WAIT_FOR (count_labels (template_child (window, "thread_list"),
+                          "Sorry for the wait, one more check.") == 1 &&
+            !visible_label_starts (template_child (window, "thread_list"), "Waiting for") &&
+            !visible_label_starts (template_child (window, "thread_list"), "Sending…"));
+
+  /* The server refuses a message: it stays in the thread with the reason,
+   * and Retry sends it again. */
+  {
+    gint64 item =
+        desk_outbox_send_message (app->outbox, chat_id, "   ", DESK_VISIBILITY_PUBLIC, &error);
+    g_autoptr (DeskOutboxItem) refused = NULL;
+    GtkWidget *retry;
+    guint      attempts;
+
+    g_assert_no_error (error);
+    WAIT_FOR (visible_label_starts (template_child (window, "thread_list"),
+                                    "Not sent: body: must not be empty"));
+    refused = desk_store_outbox_get (app->store, item);
+    attempts = refused->attempts;
+    retry = find_button (template_child (window, "thread_list"), "_Retry");
+    g_assert_nonnull (retry);
+    g_assert_true (gtk_widget_get_visible (retry));
+    g_signal_emit_by_name (retry, "clicked");
+    WAIT_FOR (outbox_attempts (app->store, item) > attempts &&
+              outbox_state_is (app->store, item, "failed"));
+  }
 
   /* Claimed from the controls, then solved: the chat leaves "All Open". */
   {

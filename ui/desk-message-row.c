@@ -29,11 +29,55 @@ struct _DeskMessageRow
   GtkLabel  *body_label;
   GtkLabel  *attachments_label;
   GtkButton *save_canned_button;
+  GtkWidget *delivery_box;
+  GtkLabel  *delivery_label;
+  GtkButton *retry_button;
 
   gint64 created_at;
 };
 
 G_DEFINE_FINAL_TYPE (DeskMessageRow, desk_message_row, GTK_TYPE_WIDGET)
+
+/* An outgoing message says where it is: on its way, waiting for the
+ * network, or refused, with the server's reason and a Retry. */
+static void
+show_delivery (DeskMessageRow *self, DeskMessage *message)
+{
+  const char      *state = desk_message_get_outbox_state (message);
+  const char      *error = desk_message_get_outbox_error (message);
+  g_autofree char *failed = NULL;
+  GtkWidget       *label = GTK_WIDGET (self->delivery_label);
+  gboolean         is_failed = g_strcmp0 (state, "failed") == 0;
+
+  gtk_widget_set_visible (self->delivery_box, state != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), is_failed);
+  if (state == NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "outgoing");
+      return;
+    }
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), "outgoing");
+  if (is_failed)
+    {
+      /* Translators: %s is the reason the server gave */
+      failed = g_strdup_printf (_ ("Not sent: %s"), error && *error ? error : _ ("unknown error"));
+      gtk_label_set_text (self->delivery_label, failed);
+      gtk_widget_add_css_class (label, "error");
+      gtk_widget_remove_css_class (label, "dim-label");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "x",
+                                        desk_message_get_outbox_id (message));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button), "ticket.retry-send");
+    }
+  else
+    {
+      gtk_label_set_text (self->delivery_label, desk_message_get_outbox_attempts (message) > 0
+                                                    ? _ ("Waiting for the connection — will retry")
+                                                    : _ ("Sending…"));
+      gtk_widget_remove_css_class (label, "error");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+}
 
 void
 desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
@@ -68,6 +112,8 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
 
       gtk_label_set_markup (self->body_label, markup);
     }
+
+  show_delivery (self, message);
 
   self->created_at = record->created_at;
   desk_message_row_update_time (self, g_get_real_time ());
@@ -172,6 +218,9 @@ desk_message_row_class_init (DeskMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, body_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, attachments_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, save_canned_button);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, delivery_box);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, delivery_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, retry_button);
   gtk_widget_class_bind_template_callback (widget_class, time_label_query_tooltip_cb);
 }
 

@@ -806,6 +806,57 @@ thread_tick_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
 }
 
 /* The thread opens at its newest messages: a screenful of them first. */
+static const char *
+string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+             ? json_node_get_string (node)
+             : "";
+}
+
+/* The agent's replies and notes still in the outbox, after the thread: a
+ * reply that waits for the network or was refused stays in sight. */
+static void
+add_outgoing_messages (DeskWindow *self, GPtrArray *rows)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GPtrArray) items = desk_store_outbox_list_messages (self->store, self->ticket_id);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      DeskOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr (JsonNode) payload = json_from_string (item->payload, NULL);
+      JsonObject        *object;
+      DeskMessageRecord *record;
+
+      JsonNode *body;
+
+      /* The request as the outbox keeps it: the message is its body. */
+      if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+        continue;
+      body = json_object_get_member (json_node_get_object (payload), "body");
+      if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+        continue;
+      object = json_node_get_object (body);
+
+      record = g_new0 (DeskMessageRecord, 1);
+      record->ticket_id = item->ticket_id;
+      record->author_type = DESK_AUTHOR_AGENT;
+      record->author_id = app ? desk_application_get_user_id (app) : 0;
+      record->author_name = g_strdup (app ? desk_application_get_user_name (app) : "");
+      record->visibility = g_strcmp0 (string_member (object, "visibility"), "internal") == 0
+                               ? DESK_VISIBILITY_INTERNAL
+                               : DESK_VISIBILITY_PUBLIC;
+      record->body = g_strdup (string_member (object, "body"));
+      record->created_at = desk_store_outbox_get_created_at (self->store, item->id);
+      record->client_id = g_strdup (item->client_id);
+      g_ptr_array_add (rows, desk_message_new_outgoing (record, item->id, item->state,
+                                                        item->attempts, item->error));
+    }
+}
+
 static void
 load_thread (DeskWindow *self)
 {
@@ -818,6 +869,7 @@ load_thread (DeskWindow *self)
   g_ptr_array_set_free_func (messages, NULL);
   for (guint i = 0; i < messages->len; i++)
     g_ptr_array_add (rows, desk_message_new (g_ptr_array_index (messages, i)));
+  add_outgoing_messages (self, rows);
 
   n_first = MIN (rows->len, screenful (self, MIN_MESSAGE_ROW_HEIGHT));
   g_list_store_splice (self->thread, 0, g_list_model_get_n_items (G_LIST_MODEL (self->thread)),
@@ -1168,16 +1220,27 @@ outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
                                                    ? _ ("Waiting for the connection — will retry")
                                                    : _ ("Sending…"));
   else if (g_str_equal (state, "sent"))
-    {
-      gtk_label_set_text (self->composer_status, _ ("Sent"));
-      load_thread (self);
-    }
+    gtk_label_set_text (self->composer_status, _ ("Sent"));
   else
     {
       /* Translators: %s is the reason the server gave */
       g_autofree char *text = g_strdup_printf (_ ("Not sent: %s"), item->error ? item->error : "");
       gtk_label_set_text (self->composer_status, text);
     }
+
+  /* The message's own row follows it: sending, then sent or refused. */
+  load_thread (self);
+}
+
+/* "Retry" on a refused message: it goes out again, under the same client
+ * id, so a server that did take it the first time keeps one copy. */
+static void
+desk_window_retry_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (self->outbox != NULL)
+    desk_outbox_retry (self->outbox, g_variant_get_int64 (param));
 }
 
 static GtkTextTag *
@@ -1546,6 +1609,7 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
   g_hash_table_add (self->bound_rows, g_object_ref (gtk_list_item_get_child (item)));
   desk_message_row_set_can_save_as_canned (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                            (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
+                                               desk_message_get_outbox_id (message) == 0 &&
                                                record->author_type == DESK_AUTHOR_AGENT &&
                                                record->visibility == DESK_VISIBILITY_PUBLIC);
 
@@ -2235,6 +2299,8 @@ desk_window_class_init (DeskWindowClass *klass)
                                        "win.knowledge-base", NULL);
   gtk_widget_class_install_action (widget_class, "ticket.save-as-canned", "x",
                                    desk_window_save_as_canned_action);
+  gtk_widget_class_install_action (widget_class, "ticket.retry-send", "x",
+                                   desk_window_retry_send_action);
   gtk_widget_class_install_action (widget_class, "ticket.insert-suggested-reply", NULL,
                                    desk_window_insert_suggested_reply_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,

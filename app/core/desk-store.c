@@ -1843,6 +1843,47 @@ desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now)
   return items;
 }
 
+/* The replies and notes of @ticket_id that have not reached the server yet
+ * (queued, sending or failed), oldest first: what was already synced back
+ * under its client id is left out. */
+GPtrArray *
+desk_store_outbox_list_messages (DeskStore *self, gint64 ticket_id)
+{
+  GPtrArray    *items = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_outbox_item_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), items);
+
+  stmt = prepare (self, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE ticket_id = ? AND"
+                        " kind = 'message' AND state != 'sent' AND NOT EXISTS (SELECT 1 FROM"
+                        " messages WHERE messages.ticket_id = outbox.ticket_id AND"
+                        " messages.client_id = outbox.client_id) ORDER BY id");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (items, outbox_item_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  return items;
+}
+
+/* When @id was written to the outbox, 0 when it is not there. */
+gint64
+desk_store_outbox_get_created_at (DeskStore *self, gint64 id)
+{
+  sqlite3_stmt *stmt;
+  gint64        created_at = 0;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+
+  stmt = prepare (self, "SELECT created_at FROM outbox WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    created_at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return created_at;
+}
+
 DeskOutboxItem *
 desk_store_outbox_get (DeskStore *self, gint64 id)
 {
