@@ -619,6 +619,25 @@ test_agent_day (void)
               outbox_state_is (app->store, item, "failed"));
   }
 
+  /* The agent's signature goes below a reply, with their name, and not
+   * below a note. */
+  {
+    g_autofree char *signed_reply = g_strdup_printf (
+        "Anything else I can help with?\n\n— %s, Support", desk_application_get_user_name (app));
+
+    g_settings_set_string (settings, "signature", "— {{agent.name}}, Support");
+    gtk_text_buffer_set_text (buffer, "Anything else I can help with?", -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+    WAIT_FOR (server_has_message (chat_id, signed_reply));
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "note_toggle")), TRUE);
+    gtk_text_buffer_set_text (buffer, "Customer seems happy.", -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+    WAIT_FOR (server_has_message (chat_id, "Customer seems happy."));
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "reply_toggle")),
+                                  TRUE);
+    g_settings_reset (settings, "signature");
+  }
+
   /* Claimed from the controls, then solved: the chat leaves "All Open". */
   {
     GtkWidget *controls = template_child (window, "ticket_controls");

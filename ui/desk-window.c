@@ -1262,6 +1262,26 @@ composer_insert_text_cb (
   gtk_text_buffer_remove_tag (buffer, gap_tag (self), &start, location);
 }
 
+/* The agent's signature (Preferences) below a reply to a customer, with
+ * their name for {{agent.name}}; not twice when the reply has it already. */
+static char *
+add_signature (DeskWindow *self, const char *text)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *signature = g_settings_get_string (self->settings, "signature");
+  g_autoptr (GString) filled = NULL;
+
+  if (*g_strstrip (signature) == '\0')
+    return g_strdup (text);
+
+  filled = g_string_new (signature);
+  g_string_replace (filled, "{{agent.name}}", app ? desk_application_get_user_name (app) : "", 0);
+  if (g_str_has_suffix (text, filled->str))
+    return g_strdup (text);
+
+  return g_strconcat (text, "\n\n", filled->str, NULL);
+}
+
 static void
 send_reply (DeskWindow *self, int status)
 {
@@ -1270,6 +1290,7 @@ send_reply (DeskWindow *self, int status)
   g_autofree char *text = NULL;
   GtkTextIter      start;
   GtkTextIter      end;
+  gboolean         internal;
 
   if (self->ticket_id == 0 || self->outbox == NULL)
     return;
@@ -1291,12 +1312,19 @@ send_reply (DeskWindow *self, int status)
       return;
     }
 
+  internal = gtk_toggle_button_get_active (self->note_toggle);
+  if (!internal)
+    {
+      g_autofree char *signed_text = add_signature (self, text);
+
+      g_free (text);
+      text = g_steal_pointer (&signed_text);
+    }
+
   /* Stored before it is sent: from here on nothing is lost. */
-  if (desk_outbox_send_message_with_status (self->outbox, self->ticket_id, text,
-                                            gtk_toggle_button_get_active (self->note_toggle)
-                                                ? DESK_VISIBILITY_INTERNAL
-                                                : DESK_VISIBILITY_PUBLIC,
-                                            status, &error) == 0)
+  if (desk_outbox_send_message_with_status (
+          self->outbox, self->ticket_id, text,
+          internal ? DESK_VISIBILITY_INTERNAL : DESK_VISIBILITY_PUBLIC, status, &error) == 0)
     {
       g_autofree char *message = g_strdup_printf (_ ("Not sent: %s"), error->message);
       gtk_label_set_text (self->composer_status, message);
