@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "desk-application-private.h"
@@ -259,6 +261,27 @@ find_view (GtkListBox *views, const char *view_id)
   return NULL;
 }
 
+/* A label under @widget that shows @word (lower case) in bold. */
+static gboolean
+label_marks (GtkWidget *widget, const char *word)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget)))
+    {
+      g_autofree char *markup = g_utf8_strdown (gtk_label_get_label (GTK_LABEL (widget)), -1);
+      g_autofree char *bold = g_strdup_printf ("<b>%s</b>", word);
+
+      if (strstr (markup, bold) != NULL)
+        return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_marks (child, word))
+      return TRUE;
+
+  return FALSE;
+}
+
 static guint
 count_labels (GtkWidget *widget, const char *text)
 {
@@ -443,6 +466,10 @@ test_agent_day (void)
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "SWIFT");
     WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
     g_assert_true (first_row_mentions (app->store, window, "swift"));
+    /* The rows show the words found in bold, the rest as typed. */
+    WAIT_FOR (label_marks (template_child (window, "inbox_list"), "swift"));
+    desk_test_wait_for_draw (GTK_WIDGET (window));
+    desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-search.png");
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "充值");
     WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "qwxzv");

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "desk-highlight.h"
 #include "desk-time.h"
 #include "desk-ticket-row.h"
 
@@ -37,6 +38,7 @@ struct _DeskTicketRow
   gint64      waiting_since; /* a chat's unanswered customer, 0 for none */
   gboolean    typing;
   char       *excerpt;
+  char       *search; /* the inbox search whose words are marked, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DeskTicketRow, desk_ticket_row, GTK_TYPE_WIDGET)
@@ -190,6 +192,25 @@ show_waiting (DeskTicketRow *self, gint64 now)
   gtk_widget_set_visible (label, TRUE);
 }
 
+/* Server text, never markup: the words of a search in bold, the rest
+ * escaped. */
+static void
+set_label_text (DeskTicketRow *self, GtkLabel *label, const char *text)
+{
+  g_autofree char *marked = NULL;
+  g_autofree char *markup = NULL;
+
+  if (self->search == NULL)
+    {
+      gtk_label_set_text (label, text ? text : "");
+      return;
+    }
+
+  marked = desk_highlight_mark_words (text, self->search);
+  markup = desk_highlight_to_pango (marked);
+  gtk_label_set_markup (label, markup);
+}
+
 /* The last message, or that the customer is writing the next one. */
 static void
 show_excerpt (DeskTicketRow *self)
@@ -207,7 +228,7 @@ show_excerpt (DeskTicketRow *self)
 
   gtk_widget_remove_css_class (label, "typing");
   gtk_widget_add_css_class (label, "dim-label");
-  gtk_label_set_text (self->excerpt_label, self->excerpt ? self->excerpt : "");
+  set_label_text (self, self->excerpt_label, self->excerpt);
   gtk_widget_set_visible (label, self->excerpt != NULL && *self->excerpt != '\0');
 }
 
@@ -221,13 +242,15 @@ sla_due (const DeskTicketRecord *record)
 }
 
 /* @waiting_since: for a live chat, since when its customer waits for an
- * answer (desk_store_get_waiting_since()); 0 for none. */
+ * answer (desk_store_get_waiting_since()); 0 for none. @search: the
+ * words of the inbox search, marked where they match; NULL for none. */
 void
 desk_ticket_row_set_ticket (DeskTicketRow *self,
                             DeskTicket    *ticket,
                             const char    *excerpt,
                             const char    *assignee,
                             gint64         waiting_since,
+                            const char    *search,
                             gint64         now)
 {
   const DeskTicketRecord *record;
@@ -244,8 +267,10 @@ desk_ticket_row_set_ticket (DeskTicketRow *self,
   self->ticket_id = record->id;
   self->channel = record->channel;
   gtk_image_set_from_icon_name (self->channel_icon, channel_icon_name (record->channel));
-  gtk_label_set_text (self->requester_label, record->requester.name ? record->requester.name : "");
-  gtk_label_set_text (self->subject_label, record->subject ? record->subject : "");
+  g_free (self->search);
+  self->search = search && *search ? g_strdup (search) : NULL;
+  set_label_text (self, self->requester_label, record->requester.name);
+  set_label_text (self, self->subject_label, record->subject);
   g_free (self->excerpt);
   self->excerpt = g_strdup (excerpt);
   show_excerpt (self);
@@ -328,6 +353,7 @@ desk_ticket_row_finalize (GObject *object)
   DeskTicketRow *self = DESK_TICKET_ROW (object);
 
   g_free (self->excerpt);
+  g_free (self->search);
 
   G_OBJECT_CLASS (desk_ticket_row_parent_class)->finalize (object);
 }

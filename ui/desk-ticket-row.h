@@ -22,6 +22,7 @@ void   desk_ticket_row_set_ticket (DeskTicketRow *self,
                                    const char    *excerpt,
                                    const char    *assignee,
                                    gint64         waiting_since,
+                                   const char    *search,
                                    gint64         now);
 gint64 desk_ticket_row_get_ticket_id (DeskTicketRow *self);
 void   desk_ticket_row_set_typing (DeskTicketRow *self, gboolean typing);

@@ -1608,8 +1608,10 @@ ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWi
   if (is_typing (self, record->id) && record->last_message_at >= typing_started (self, record->id))
     g_hash_table_remove (self->chats_typing, &record->id);
 
-  desk_ticket_row_set_ticket (row, ticket, excerpt, assignee_name (self, record->assignee_id),
-                              waiting_since, g_get_real_time ());
+  desk_ticket_row_set_ticket (
+      row, ticket, excerpt, assignee_name (self, record->assignee_id), waiting_since,
+      is_searching (self) ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL,
+      g_get_real_time ());
   desk_ticket_row_set_typing (row, is_typing (self, record->id));
   g_hash_table_add (self->bound_rows, g_object_ref (row));
 
