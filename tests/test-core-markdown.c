@@ -659,20 +659,29 @@ test_mark_words (void)
     const char *search;
     const char *expected;
   } cases[] = {
-    { "Withdrawal pending", "with", "\x01With\x02" "drawal pending" },
+    { "Withdrawal pending", "with",
+      "\x01With\x02"
+      "drawal pending" },
     /* A word's start only, as the search matches: not inside "notwith". */
     { "notwithstanding, with", "with", "notwithstanding, \x01with\x02" },
     { "Reset 2FA after reset", "reset 2fa",
       "\x01Reset\x02 \x01"
       "2FA\x02 after \x01reset\x02" },
     /* Chinese anywhere in a sentence. */
-    { "提现到银行卡一直没有到账", "银行卡", "提现到\x01银行卡\x02" "一直没有到账" },
+    { "提现到银行卡一直没有到账", "银行卡",
+      "提现到\x01银行卡\x02"
+      "一直没有到账" },
     /* The longest of two words that match at one place. */
-    { "deposits", "dep deposit", "\x01" "deposit\x02s" },
+    { "deposits", "dep deposit",
+      "\x01"
+      "deposit\x02s" },
     { "<b>x</b>", "x", "<b>\x01x\x02</b>" },
     { "no match here", "zzz", "no match here" },
     /* Marks in the text itself are not taken for ours. */
-    { "a\x01" "b\x02" "c", NULL, "a b c" },
+    { "a\x01"
+      "b\x02"
+      "c",
+      NULL, "a b c" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
