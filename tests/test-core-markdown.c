@@ -649,6 +649,57 @@ test_linked_text (void)
     }
 }
 
+/* Inbox rows mark the words of a search as the search matched them. */
+static void
+test_mark_words (void)
+{
+  struct
+  {
+    const char *text;
+    const char *search;
+    const char *expected;
+  } cases[] = {
+    { "Withdrawal pending", "with",
+      "\x01With\x02"
+      "drawal pending" },
+    /* A word's start only, as the search matches: not inside "notwith". */
+    { "notwithstanding, with", "with", "notwithstanding, \x01with\x02" },
+    { "Reset 2FA after reset", "reset 2fa",
+      "\x01Reset\x02 \x01"
+      "2FA\x02 after \x01reset\x02" },
+    /* Chinese anywhere in a sentence. */
+    { "提现到银行卡一直没有到账", "银行卡",
+      "提现到\x01银行卡\x02"
+      "一直没有到账" },
+    /* The longest of two words that match at one place. */
+    { "deposits", "dep deposit",
+      "\x01"
+      "deposit\x02s" },
+    { "<b>x</b>", "x", "<b>\x01x\x02</b>" },
+    { "no match here", "zzz", "no match here" },
+    /* Marks in the text itself are not taken for ours. */
+    { "a\x01"
+      "b\x02"
+      "c",
+      NULL, "a b c" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *marked = desk_highlight_mark_words (cases[i].text, cases[i].search);
+
+      g_assert_cmpstr (marked, ==, cases[i].expected);
+    }
+
+  /* Escaped on the way to markup. */
+  {
+    g_autofree char *marked = desk_highlight_mark_words ("<b>x</b> & y", "x");
+    g_autofree char *markup = desk_highlight_to_pango (marked);
+
+    g_assert_cmpstr (markup, ==, "&lt;b&gt;<b>x</b>&lt;/b&gt; &amp; y");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -663,6 +714,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Markdown/markup-is-text", test_markup_is_text);
   g_test_add_func ("/Desk/Core/Markdown/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/Desk/Core/Markdown/first-paragraph", test_first_paragraph);
+  g_test_add_func ("/Desk/Core/Highlight/mark-words", test_mark_words);
   g_test_add_func ("/Desk/Core/Markdown/plain", test_plain);
   g_test_add_func ("/Desk/Core/Markdown/hostile", test_hostile);
   g_test_add_func ("/Desk/Core/Markdown/random", test_random);

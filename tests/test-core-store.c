@@ -763,6 +763,69 @@ make_message (gint64 id, gint64 ticket_id, const char *body)
   return message;
 }
 
+/* A live chat waits from the customer's first unanswered message; an
+ * agent's public reply ends the wait, an internal note does not. */
+static void
+test_waiting_since (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) tickets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  g_autoptr (GPtrArray) messages =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_record_free);
+  const gint64       minute = 60 * G_USEC_PER_SEC;
+  DeskMessageRecord *message;
+  gint64             start;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (tickets, make_ticket (1, "Deposit missing"));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, tickets, "t1", &error));
+  g_assert_cmpint (desk_store_get_waiting_since (store, 1), ==, 0);
+
+  message = make_message (10, 1, "Hello?");
+  start = message->created_at;
+  g_ptr_array_add (messages, message);
+  message = make_message (11, 1, "Anyone there?");
+  message->created_at = start + minute;
+  g_ptr_array_add (messages, message);
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_MESSAGES, messages, "m1", &error));
+  g_assert_cmpint (desk_store_get_waiting_since (store, 1), ==, start);
+
+  g_ptr_array_set_size (messages, 0);
+  message = make_message (12, 1, "Checking with finance.");
+  message->author_type = DESK_AUTHOR_AGENT;
+  message->visibility = DESK_VISIBILITY_INTERNAL;
+  message->created_at = start + 2 * minute;
+  g_ptr_array_add (messages, message);
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_MESSAGES, messages, "m2", &error));
+  g_assert_cmpint (desk_store_get_waiting_since (store, 1), ==, start);
+
+  g_ptr_array_set_size (messages, 0);
+  message = make_message (13, 1, "It is on its way.");
+  message->author_type = DESK_AUTHOR_AGENT;
+  message->created_at = start + 3 * minute;
+  g_ptr_array_add (messages, message);
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_MESSAGES, messages, "m3", &error));
+  g_assert_cmpint (desk_store_get_waiting_since (store, 1), ==, 0);
+
+  g_ptr_array_set_size (messages, 0);
+  message = make_message (14, 1, "Thanks, and my card?");
+  message->created_at = start + 5 * minute;
+  g_ptr_array_add (messages, message);
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_MESSAGES, messages, "m4", &error));
+  g_assert_cmpint (desk_store_get_waiting_since (store, 1), ==, start + 5 * minute);
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 static void
 count_changes_cb (DeskStore *store, GArray *ids, gpointer user_data)
 {
@@ -871,6 +934,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/demo-canned-replies", test_demo_canned_replies);
   g_test_add_func ("/Desk/Core/Store/inbox-search-chinese", test_inbox_search_chinese);
   g_test_add_func ("/Desk/Core/Store/page-again", test_page_again);
+  g_test_add_func ("/Desk/Core/Store/waiting-since", test_waiting_since);
 
   return g_test_run ();
 }

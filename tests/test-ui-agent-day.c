@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "desk-application-private.h"
@@ -16,6 +18,7 @@
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
 #include "desk-ticket-controls.h"
+#include "desk-ticket-row.h"
 #include "desk-ticket.h"
 #include "desk-view-row.h"
 #include "desk-window.h"
@@ -154,6 +157,23 @@ label_shows (GtkWidget *widget, const char *text)
   return FALSE;
 }
 
+/* A label on show under @widget whose text starts with @prefix. */
+static gboolean
+visible_label_starts (GtkWidget *widget, const char *prefix)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (visible_label_starts (child, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gint64
 server_ticket_int (const char *path, const char *member)
 {
@@ -239,6 +259,111 @@ find_view (GtkListBox *views, const char *view_id)
     if (g_strcmp0 (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), view_id) == 0)
       return row;
   return NULL;
+}
+
+/* A label under @widget that shows @word (lower case) in bold. */
+static gboolean
+label_marks (GtkWidget *widget, const char *word)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget)))
+    {
+      g_autofree char *markup = g_utf8_strdown (gtk_label_get_label (GTK_LABEL (widget)), -1);
+      g_autofree char *bold = g_strdup_printf ("<b>%s</b>", word);
+
+      if (strstr (markup, bold) != NULL)
+        return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_marks (child, word))
+      return TRUE;
+
+  return FALSE;
+}
+
+static guint
+count_labels (GtkWidget *widget, const char *text)
+{
+  guint n = GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels (child, text);
+  return n;
+}
+
+/* A visible button labelled @label under @widget. */
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = find_button (child, label);
+
+      if (button != NULL)
+        return button;
+    }
+  return NULL;
+}
+
+static guint
+outbox_attempts (DeskStore *store, gint64 item_id)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (store, item_id);
+
+  return item ? item->attempts : 0;
+}
+
+static gboolean
+outbox_state_is (DeskStore *store, gint64 item_id, const char *state)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (store, item_id);
+
+  return item != NULL && g_str_equal (item->state, state);
+}
+
+static void
+show_view (DeskWindow *window, const char *view_id)
+{
+  GtkListBox    *views = GTK_LIST_BOX (template_child (window, "views_list"));
+  GtkListBoxRow *row = find_view (views, view_id);
+
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (views, "row-activated", row);
+}
+
+/* The row of @ticket_id in the inbox, if the list shows it. */
+static GtkWidget *
+find_ticket_row (GtkWidget *widget, gint64 ticket_id)
+{
+  if (DESK_IS_TICKET_ROW (widget) &&
+      desk_ticket_row_get_ticket_id (DESK_TICKET_ROW (widget)) == ticket_id)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = find_ticket_row (child, ticket_id);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+ticket_row_shows (DeskWindow *window, gint64 ticket_id, const char *prefix)
+{
+  GtkWidget *row = find_ticket_row (template_child (window, "inbox_list"), ticket_id);
+
+  return row != NULL && visible_label_starts (row, prefix);
 }
 
 static gboolean
@@ -341,6 +466,10 @@ test_agent_day (void)
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "SWIFT");
     WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
     g_assert_true (first_row_mentions (app->store, window, "swift"));
+    /* The rows show the words found in bold, the rest as typed. */
+    WAIT_FOR (label_marks (template_child (window, "inbox_list"), "swift"));
+    desk_test_wait_for_draw (GTK_WIDGET (window));
+    desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-search.png");
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "充值");
     WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) < all_rows);
     gtk_editable_set_text (GTK_EDITABLE (template_child (window, "search_entry")), "qwxzv");
@@ -398,9 +527,14 @@ test_agent_day (void)
     WAIT_FOR (notified (expected));
   }
 
+  /* In the live chats, the new chat waits for its first answer. */
+  show_view (window, "live-chats");
+  WAIT_FOR (ticket_row_shows (window, chat_id, "waiting"));
+
   desk_window_open_ticket (window, chat_id);
 
-  /* The customer types: the conversation says so, with the name as typed. */
+  /* The customer types: the conversation says so, with the name as typed,
+   * and so does the chat's row in the list. */
   {
     g_autofree char *typing_path =
         g_strdup_printf ("/api/v1/public/chats/%" G_GINT64_FORMAT "/typing", chat_id);
@@ -413,6 +547,9 @@ test_agent_day (void)
         &typing_status);
     g_assert_cmpuint (typing_status, ==, 204);
     WAIT_FOR (label_shows (template_child (window, "typing_label"), "Mallory <i> is typing…"));
+    WAIT_FOR (ticket_row_shows (window, chat_id, "typing…"));
+    desk_test_wait_for_draw (GTK_WIDGET (window));
+    desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-live-chats.png");
   }
 
   /* The agent types a reply: a colleague (another events stream) is told. */
@@ -447,6 +584,11 @@ test_agent_day (void)
       label_shows (template_child (window, "thread_list"), "Thanks, checking your deposit now."));
   /* A sync may show the reply before the server's answer to the send. */
   WAIT_FOR (label_shows (template_child (window, "composer_status"), "Sent"));
+  /* Answered: the chat waits no more, and the typing is over. */
+  WAIT_FOR (find_ticket_row (template_child (window, "inbox_list"), chat_id) != NULL &&
+            !ticket_row_shows (window, chat_id, "waiting"));
+  WAIT_FOR (!ticket_row_shows (window, chat_id, "typing…"));
+  show_view (window, "all-open");
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-conversation.png");
 
@@ -465,6 +607,10 @@ test_agent_day (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
   WAIT_FOR (label_shows (template_child (window, "connection_label"),
                          "Offline — 1 change waiting to send"));
+  /* The reply stands in the thread, saying it waits. */
+  WAIT_FOR (
+      label_shows (template_child (window, "thread_list"), "Sorry for the wait, one more check.") &&
+      visible_label_starts (template_child (window, "thread_list"), "Waiting for the connection"));
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-offline.png");
   desk_test_server_set_online (server, TRUE);
@@ -472,6 +618,52 @@ test_agent_day (void)
   WAIT_FOR (!gtk_revealer_get_reveal_child (
       GTK_REVEALER (template_child (window, "connection_revealer"))));
   g_assert_true (server_has_message (chat_id, "Sorry for the wait, one more check."));
+  /* Delivered: one copy in the thread, nothing waiting. */
+  WAIT_FOR (count_labels (template_child (window, "thread_list"),
+                          "Sorry for the wait, one more check.") == 1 &&
+            !visible_label_starts (template_child (window, "thread_list"), "Waiting for") &&
+            !visible_label_starts (template_child (window, "thread_list"), "Sending…"));
+
+  /* The server refuses a message: it stays in the thread with the reason,
+   * and Retry sends it again. */
+  {
+    gint64 item =
+        desk_outbox_send_message (app->outbox, chat_id, "   ", DESK_VISIBILITY_PUBLIC, &error);
+    g_autoptr (DeskOutboxItem) refused = NULL;
+    GtkWidget *retry;
+    guint      attempts;
+
+    g_assert_no_error (error);
+    WAIT_FOR (visible_label_starts (template_child (window, "thread_list"),
+                                    "Not sent: body: must not be empty"));
+    refused = desk_store_outbox_get (app->store, item);
+    attempts = refused->attempts;
+    retry = find_button (template_child (window, "thread_list"), "_Retry");
+    g_assert_nonnull (retry);
+    g_assert_true (gtk_widget_get_visible (retry));
+    g_signal_emit_by_name (retry, "clicked");
+    WAIT_FOR (outbox_attempts (app->store, item) > attempts &&
+              outbox_state_is (app->store, item, "failed"));
+  }
+
+  /* The agent's signature goes below a reply, with their name, and not
+   * below a note. */
+  {
+    g_autofree char *signed_reply = g_strdup_printf (
+        "Anything else I can help with?\n\n— %s, Support", desk_application_get_user_name (app));
+
+    g_settings_set_string (settings, "signature", "— {{agent.name}}, Support");
+    gtk_text_buffer_set_text (buffer, "Anything else I can help with?", -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+    WAIT_FOR (server_has_message (chat_id, signed_reply));
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "note_toggle")), TRUE);
+    gtk_text_buffer_set_text (buffer, "Customer seems happy.", -1);
+    gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+    WAIT_FOR (server_has_message (chat_id, "Customer seems happy."));
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "reply_toggle")),
+                                  TRUE);
+    g_settings_reset (settings, "signature");
+  }
 
   /* Claimed from the controls, then solved: the chat leaves "All Open". */
   {

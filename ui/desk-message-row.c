@@ -14,6 +14,7 @@
 #include "desk-highlight.h"
 #include "desk-html.h"
 #include "desk-message-row.h"
+#include "desk-time.h"
 
 /* One message of the thread. Customer text is data: it is set as plain
  * text, so markup in it shows as the characters the customer typed. */
@@ -28,20 +29,62 @@ struct _DeskMessageRow
   GtkLabel  *body_label;
   GtkLabel  *attachments_label;
   GtkButton *save_canned_button;
+  GtkWidget *delivery_box;
+  GtkLabel  *delivery_label;
+  GtkButton *retry_button;
 
   gint64 created_at;
 };
 
 G_DEFINE_FINAL_TYPE (DeskMessageRow, desk_message_row, GTK_TYPE_WIDGET)
 
+/* An outgoing message says where it is: on its way, waiting for the
+ * network, or refused, with the server's reason and a Retry. */
+static void
+show_delivery (DeskMessageRow *self, DeskMessage *message)
+{
+  const char      *state = desk_message_get_outbox_state (message);
+  const char      *error = desk_message_get_outbox_error (message);
+  g_autofree char *failed = NULL;
+  GtkWidget       *label = GTK_WIDGET (self->delivery_label);
+  gboolean         is_failed = g_strcmp0 (state, "failed") == 0;
+
+  gtk_widget_set_visible (self->delivery_box, state != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), is_failed);
+  if (state == NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "outgoing");
+      return;
+    }
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), "outgoing");
+  if (is_failed)
+    {
+      /* Translators: %s is the reason the server gave */
+      failed = g_strdup_printf (_ ("Not sent: %s"), error && *error ? error : _ ("unknown error"));
+      gtk_label_set_text (self->delivery_label, failed);
+      gtk_widget_add_css_class (label, "error");
+      gtk_widget_remove_css_class (label, "dim-label");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "x",
+                                        desk_message_get_outbox_id (message));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button), "ticket.retry-send");
+    }
+  else
+    {
+      gtk_label_set_text (self->delivery_label, desk_message_get_outbox_attempts (message) > 0
+                                                    ? _ ("Waiting for the connection — will retry")
+                                                    : _ ("Sending…"));
+      gtk_widget_remove_css_class (label, "error");
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+}
+
 void
 desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
 {
   const DeskMessageRecord *record;
-  g_autoptr (GDateTime) utc = NULL;
-  g_autoptr (GDateTime) local = NULL;
-  g_autofree char *time = NULL;
-  gboolean         internal;
+  g_autofree char         *exact = NULL;
+  gboolean                 internal;
 
   g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
   g_return_if_fail (DESK_IS_MESSAGE (message));
@@ -70,15 +113,13 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
       gtk_label_set_markup (self->body_label, markup);
     }
 
-  utc = g_date_time_new_from_unix_utc (record->created_at / G_USEC_PER_SEC);
-  local = utc ? g_date_time_to_local (utc) : NULL;
-  if (local != NULL)
-    {
-      /* Translators: the time of a message, see the strftime manual */
-      time = g_date_time_format (local, _ ("%b %e, %H:%M"));
-    }
-  gtk_label_set_text (self->time_label, time ? time : "");
+  show_delivery (self, message);
+
   self->created_at = record->created_at;
+  desk_message_row_update_time (self, g_get_real_time ());
+  exact = desk_time_format_exact (record->created_at);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->time_label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, exact ? exact : "", -1);
 
   if (record->attachments != NULL && record->attachments->len > 0)
     {
@@ -106,7 +147,19 @@ desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "from-customer");
 }
 
-/* The exact time, when the pointer rests on the short one. Asked for
+/* "5 min ago" grows older: called as the clock turns, not only at a bind. */
+void
+desk_message_row_update_time (DeskMessageRow *self, gint64 now)
+{
+  g_autofree char *relative = NULL;
+
+  g_return_if_fail (DESK_IS_MESSAGE_ROW (self));
+
+  relative = desk_time_format_relative (self->created_at, now);
+  gtk_label_set_text (self->time_label, relative ? relative : "");
+}
+
+/* The exact time, when the pointer rests on the relative one. Asked for
  * rather than set at each bind: in GTK 4.8 setting a tooltip asks the X
  * server where the pointer is, a round trip for every row of the list. */
 static gboolean
@@ -117,9 +170,7 @@ time_label_query_tooltip_cb (DeskMessageRow *self,
                              GtkTooltip     *tooltip,
                              GtkWidget      *label)
 {
-  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (self->created_at / G_USEC_PER_SEC);
-  g_autoptr (GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *exact = local ? g_date_time_format (local, "%c") : NULL;
+  g_autofree char *exact = desk_time_format_exact (self->created_at);
 
   if (exact == NULL)
     return FALSE;
@@ -167,6 +218,9 @@ desk_message_row_class_init (DeskMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, body_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, attachments_label);
   gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, save_canned_button);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, delivery_box);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, delivery_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskMessageRow, retry_button);
   gtk_widget_class_bind_template_callback (widget_class, time_label_query_tooltip_cb);
 }
 

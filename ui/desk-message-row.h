@@ -19,5 +19,6 @@ G_DECLARE_FINAL_TYPE (DeskMessageRow, desk_message_row, DESK, MESSAGE_ROW, GtkWi
 
 void desk_message_row_set_message (DeskMessageRow *self, DeskMessage *message);
 void desk_message_row_set_can_save_as_canned (DeskMessageRow *self, gboolean can_save);
+void desk_message_row_update_time (DeskMessageRow *self, gint64 now);
 
 G_END_DECLS

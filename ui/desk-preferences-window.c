@@ -20,6 +20,7 @@ struct _DeskPreferencesWindow
   /* Template widgets */
   AdwComboRow *color_scheme_row;
   GtkSwitch   *side_panel_switch;
+  GtkTextView *signature_view;
 
   /* Owned */
   GSettings *settings;
@@ -89,6 +90,7 @@ desk_preferences_window_class_init (DeskPreferencesWindowClass *klass)
                                                RESOURCE_PREFIX "/ui/desk-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DeskPreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, DeskPreferencesWindow, side_panel_switch);
+  gtk_widget_class_bind_template_child (widget_class, DeskPreferencesWindow, signature_view);
 }
 
 static void
@@ -103,4 +105,6 @@ desk_preferences_window_init (DeskPreferencesWindow *self)
                                 color_scheme_set_mapping, NULL, NULL);
   g_settings_bind (self->settings, "side-panel-visible", self->side_panel_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "signature", gtk_text_view_get_buffer (self->signature_view),
+                   "text", G_SETTINGS_BIND_DEFAULT);
 }

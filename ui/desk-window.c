@@ -83,6 +83,8 @@ struct _DeskWindow
   GPtrArray          *earlier_messages; /* not in the thread yet, oldest first */
   RowPool             ticket_rows;
   RowPool             message_rows;
+  GHashTable         *bound_rows;   /* the rows on show, to be kept up to date */
+  GHashTable         *chats_typing; /* ticket id → when the customer last typed */
   DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
@@ -94,6 +96,7 @@ struct _DeskWindow
   gint64 ticket_id;      /* the open conversation, 0 for none */
   guint  counts_source;  /* pending update of the views' counts */
   guint  typing_source;  /* hides "… is typing" */
+  guint  clock_source;   /* moves the countdowns and "5 min ago" on */
   guint  more_rows_tick; /* gives the inbox the rest of a view */
   guint  thread_tick;    /* fills and scrolls the thread */
   gint64 typing_sent_at; /* when the agent's typing was last told */
@@ -803,6 +806,57 @@ thread_tick_cb (GtkWidget *list, GdkFrameClock *clock, gpointer user_data)
 }
 
 /* The thread opens at its newest messages: a screenful of them first. */
+static const char *
+string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+             ? json_node_get_string (node)
+             : "";
+}
+
+/* The agent's replies and notes still in the outbox, after the thread: a
+ * reply that waits for the network or was refused stays in sight. */
+static void
+add_outgoing_messages (DeskWindow *self, GPtrArray *rows)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr (GPtrArray) items = desk_store_outbox_list_messages (self->store, self->ticket_id);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      DeskOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr (JsonNode) payload = json_from_string (item->payload, NULL);
+      JsonObject        *object;
+      DeskMessageRecord *record;
+
+      JsonNode *body;
+
+      /* The request as the outbox keeps it: the message is its body. */
+      if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+        continue;
+      body = json_object_get_member (json_node_get_object (payload), "body");
+      if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+        continue;
+      object = json_node_get_object (body);
+
+      record = g_new0 (DeskMessageRecord, 1);
+      record->ticket_id = item->ticket_id;
+      record->author_type = DESK_AUTHOR_AGENT;
+      record->author_id = app ? desk_application_get_user_id (app) : 0;
+      record->author_name = g_strdup (app ? desk_application_get_user_name (app) : "");
+      record->visibility = g_strcmp0 (string_member (object, "visibility"), "internal") == 0
+                               ? DESK_VISIBILITY_INTERNAL
+                               : DESK_VISIBILITY_PUBLIC;
+      record->body = g_strdup (string_member (object, "body"));
+      record->created_at = desk_store_outbox_get_created_at (self->store, item->id);
+      record->client_id = g_strdup (item->client_id);
+      g_ptr_array_add (rows, desk_message_new_outgoing (record, item->id, item->state,
+                                                        item->attempts, item->error));
+    }
+}
+
 static void
 load_thread (DeskWindow *self)
 {
@@ -815,6 +869,7 @@ load_thread (DeskWindow *self)
   g_ptr_array_set_free_func (messages, NULL);
   for (guint i = 0; i < messages->len; i++)
     g_ptr_array_add (rows, desk_message_new (g_ptr_array_index (messages, i)));
+  add_outgoing_messages (self, rows);
 
   n_first = MIN (rows->len, screenful (self, MIN_MESSAGE_ROW_HEIGHT));
   g_list_store_splice (self->thread, 0, g_list_model_get_n_items (G_LIST_MODEL (self->thread)),
@@ -1165,16 +1220,27 @@ outbox_item_changed_cb (DeskWindow *self, gint64 item_id, const char *state)
                                                    ? _ ("Waiting for the connection — will retry")
                                                    : _ ("Sending…"));
   else if (g_str_equal (state, "sent"))
-    {
-      gtk_label_set_text (self->composer_status, _ ("Sent"));
-      load_thread (self);
-    }
+    gtk_label_set_text (self->composer_status, _ ("Sent"));
   else
     {
       /* Translators: %s is the reason the server gave */
       g_autofree char *text = g_strdup_printf (_ ("Not sent: %s"), item->error ? item->error : "");
       gtk_label_set_text (self->composer_status, text);
     }
+
+  /* The message's own row follows it: sending, then sent or refused. */
+  load_thread (self);
+}
+
+/* "Retry" on a refused message: it goes out again, under the same client
+ * id, so a server that did take it the first time keeps one copy. */
+static void
+desk_window_retry_send_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (self->outbox != NULL)
+    desk_outbox_retry (self->outbox, g_variant_get_int64 (param));
 }
 
 static GtkTextTag *
@@ -1196,6 +1262,26 @@ composer_insert_text_cb (
   gtk_text_buffer_remove_tag (buffer, gap_tag (self), &start, location);
 }
 
+/* The agent's signature (Preferences) below a reply to a customer, with
+ * their name for {{agent.name}}; not twice when the reply has it already. */
+static char *
+add_signature (DeskWindow *self, const char *text)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *signature = g_settings_get_string (self->settings, "signature");
+  g_autoptr (GString) filled = NULL;
+
+  if (*g_strstrip (signature) == '\0')
+    return g_strdup (text);
+
+  filled = g_string_new (signature);
+  g_string_replace (filled, "{{agent.name}}", app ? desk_application_get_user_name (app) : "", 0);
+  if (g_str_has_suffix (text, filled->str))
+    return g_strdup (text);
+
+  return g_strconcat (text, "\n\n", filled->str, NULL);
+}
+
 static void
 send_reply (DeskWindow *self, int status)
 {
@@ -1204,6 +1290,7 @@ send_reply (DeskWindow *self, int status)
   g_autofree char *text = NULL;
   GtkTextIter      start;
   GtkTextIter      end;
+  gboolean         internal;
 
   if (self->ticket_id == 0 || self->outbox == NULL)
     return;
@@ -1225,12 +1312,19 @@ send_reply (DeskWindow *self, int status)
       return;
     }
 
+  internal = gtk_toggle_button_get_active (self->note_toggle);
+  if (!internal)
+    {
+      g_autofree char *signed_text = add_signature (self, text);
+
+      g_free (text);
+      text = g_steal_pointer (&signed_text);
+    }
+
   /* Stored before it is sent: from here on nothing is lost. */
-  if (desk_outbox_send_message_with_status (self->outbox, self->ticket_id, text,
-                                            gtk_toggle_button_get_active (self->note_toggle)
-                                                ? DESK_VISIBILITY_INTERNAL
-                                                : DESK_VISIBILITY_PUBLIC,
-                                            status, &error) == 0)
+  if (desk_outbox_send_message_with_status (
+          self->outbox, self->ticket_id, text,
+          internal ? DESK_VISIBILITY_INTERNAL : DESK_VISIBILITY_PUBLIC, status, &error) == 0)
     {
       g_autofree char *message = g_strdup_printf (_ ("Not sent: %s"), error->message);
       gtk_label_set_text (self->composer_status, message);
@@ -1404,15 +1498,122 @@ assignee_name (DeskWindow *self, gint64 assignee_id)
   return NULL;
 }
 
+/* The clock of the rows on show */
+
+/* How long "typing…" stays after the last word from the server, which
+ * repeats it every few seconds while the customer types. */
+#define TYPING_SHOWN_USEC ((gint64) 6 * G_USEC_PER_SEC)
+
+static gint64
+typing_started (DeskWindow *self, gint64 ticket_id)
+{
+  gint64 *started = g_hash_table_lookup (self->chats_typing, &ticket_id);
+
+  return started ? *started : 0;
+}
+
+static gboolean
+is_typing (DeskWindow *self, gint64 ticket_id)
+{
+  gint64 started = typing_started (self, ticket_id);
+
+  return started != 0 && g_get_real_time () - started < TYPING_SHOWN_USEC;
+}
+
+static void schedule_clock (DeskWindow *self);
+
+/* Every few seconds while someone types, else twice a minute: countdowns
+ * and relative times move by the minute. */
+static gboolean
+clock_cb (gpointer user_data)
+{
+  DeskWindow    *self = user_data;
+  gint64         now = g_get_real_time ();
+  GHashTableIter iter;
+  GtkWidget     *row;
+  gint64        *started;
+
+  self->clock_source = 0;
+
+  g_hash_table_iter_init (&iter, self->chats_typing);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &started))
+    if (now - *started >= TYPING_SHOWN_USEC)
+      g_hash_table_iter_remove (&iter);
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &row, NULL))
+    {
+      /* Let go by its list: kept in the pool, but not on show. */
+      if (gtk_widget_get_parent (row) == NULL)
+        g_hash_table_iter_remove (&iter);
+      else if (DESK_IS_TICKET_ROW (row))
+        {
+          DeskTicketRow *ticket_row = DESK_TICKET_ROW (row);
+
+          desk_ticket_row_set_typing (ticket_row,
+                                      is_typing (self, desk_ticket_row_get_ticket_id (ticket_row)));
+          desk_ticket_row_update_times (ticket_row, now);
+        }
+      else
+        desk_message_row_update_time (DESK_MESSAGE_ROW (row), now);
+    }
+
+  schedule_clock (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_clock (DeskWindow *self)
+{
+  guint seconds = g_hash_table_size (self->chats_typing) > 0 ? 1 : 30;
+
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+  self->clock_source = g_timeout_add_seconds (seconds, clock_cb, self);
+}
+
+/* A chat's customer types: its row says so, wherever it is in the list. */
+static void
+chat_typing (DeskWindow *self, gint64 ticket_id)
+{
+  gint64        *key = g_memdup2 (&ticket_id, sizeof ticket_id);
+  gint64        *started = g_new (gint64, 1);
+  GHashTableIter iter;
+  GtkWidget     *row;
+
+  *started = g_get_real_time ();
+  g_hash_table_replace (self->chats_typing, key, started);
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &row, NULL))
+    if (DESK_IS_TICKET_ROW (row) && gtk_widget_get_parent (row) != NULL &&
+        desk_ticket_row_get_ticket_id (DESK_TICKET_ROW (row)) == ticket_id)
+      desk_ticket_row_set_typing (DESK_TICKET_ROW (row), TRUE);
+
+  schedule_clock (self);
+}
+
 static void
 ticket_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskWindow *self)
 {
-  DeskTicket      *ticket = gtk_list_item_get_item (item);
-  g_autofree char *excerpt = desk_store_dup_excerpt (self->store, desk_ticket_get_id (ticket));
+  DeskTicket             *ticket = gtk_list_item_get_item (item);
+  const DeskTicketRecord *record = desk_ticket_get_record (ticket);
+  DeskTicketRow          *row = DESK_TICKET_ROW (gtk_list_item_get_child (item));
+  g_autofree char        *excerpt = desk_store_dup_excerpt (self->store, record->id);
+  gint64                  waiting_since = 0;
 
-  desk_ticket_row_set_ticket (DESK_TICKET_ROW (gtk_list_item_get_child (item)), ticket, excerpt,
-                              assignee_name (self, desk_ticket_get_record (ticket)->assignee_id),
-                              g_get_real_time ());
+  if (record->kind == DESK_TICKET_KIND_CHAT)
+    waiting_since = desk_store_get_waiting_since (self->store, record->id);
+
+  /* The message the customer was typing has come. */
+  if (is_typing (self, record->id) && record->last_message_at >= typing_started (self, record->id))
+    g_hash_table_remove (self->chats_typing, &record->id);
+
+  desk_ticket_row_set_ticket (
+      row, ticket, excerpt, assignee_name (self, record->assignee_id), waiting_since,
+      is_searching (self) ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL,
+      g_get_real_time ());
+  desk_ticket_row_set_typing (row, is_typing (self, record->id));
+  g_hash_table_add (self->bound_rows, g_object_ref (row));
 
   if (self->frame_report != NULL)
     desk_frame_report_add (self->frame_report, "row %" G_GINT64_FORMAT " %s",
@@ -1435,8 +1636,10 @@ message_row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, DeskW
   DeskRole                 role = app ? desk_application_get_role (app) : DESK_ROLE_AGENT;
 
   desk_message_row_set_message (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)), message);
+  g_hash_table_add (self->bound_rows, g_object_ref (gtk_list_item_get_child (item)));
   desk_message_row_set_can_save_as_canned (DESK_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                            (role == DESK_ROLE_LEAD || role == DESK_ROLE_ADMIN) &&
+                                               desk_message_get_outbox_id (message) == 0 &&
                                                record->author_type == DESK_AUTHOR_AGENT &&
                                                record->visibility == DESK_VISIBILITY_PUBLIC);
 
@@ -1460,6 +1663,9 @@ static void
 typing_cb (DeskWindow *self, gint64 ticket_id, gint64 agent_id, const char *name)
 {
   g_autofree char *text = NULL;
+
+  if (agent_id == 0)
+    chat_typing (self, ticket_id);
 
   if (ticket_id != self->ticket_id)
     return;
@@ -1648,6 +1854,7 @@ desk_window_connect_store (DeskWindow *self)
 
   g_signal_connect_object (self->store, "tickets-changed", G_CALLBACK (tickets_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  schedule_clock (self);
   g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self,
@@ -1955,6 +2162,7 @@ desk_window_dispose (GObject *object)
   save_draft (self);
   g_clear_handle_id (&self->counts_source, g_source_remove);
   g_clear_handle_id (&self->typing_source, g_source_remove);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
 
   if (self->more_rows_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->inbox_list), self->more_rows_tick);
@@ -1968,6 +2176,8 @@ desk_window_dispose (GObject *object)
   /* After the lists: their rows come here as they go. */
   row_pool_clear (&self->ticket_rows);
   row_pool_clear (&self->message_rows);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
+  g_clear_pointer (&self->chats_typing, g_hash_table_unref);
   g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
@@ -2119,6 +2329,8 @@ desk_window_class_init (DeskWindowClass *klass)
                                        "win.knowledge-base", NULL);
   gtk_widget_class_install_action (widget_class, "ticket.save-as-canned", "x",
                                    desk_window_save_as_canned_action);
+  gtk_widget_class_install_action (widget_class, "ticket.retry-send", "x",
+                                   desk_window_retry_send_action);
   gtk_widget_class_install_action (widget_class, "ticket.insert-suggested-reply", NULL,
                                    desk_window_insert_suggested_reply_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
@@ -2145,6 +2357,8 @@ desk_window_init (DeskWindow *self)
   self->side_panel_visible = TRUE;
   row_pool_init (&self->ticket_rows, DESK_TYPE_TICKET_ROW);
   row_pool_init (&self->message_rows, DESK_TYPE_MESSAGE_ROW);
+  self->bound_rows = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->chats_typing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->frame_report = desk_frame_report_new_from_environment (GTK_WIDGET (self));
 

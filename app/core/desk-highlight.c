@@ -164,3 +164,97 @@ desk_text_to_linked_pango (const char *text)
 
   return g_string_free (g_steal_pointer (&markup), FALSE);
 }
+
+static gboolean
+is_word_char (gunichar c)
+{
+  return g_unichar_isalnum (c) || g_unichar_ismark (c);
+}
+
+static gboolean
+is_ideograph (gunichar c)
+{
+  GUnicodeScript script = g_unichar_get_script (c);
+
+  return script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA ||
+         script == G_UNICODE_SCRIPT_KATAKANA;
+}
+
+/* The length in bytes of @word at @p of @text when it starts there, case
+ * aside; 0 when it does not. */
+static gsize
+match_at (const char *p, const char *word)
+{
+  const char *start = p;
+
+  while (*word != '\0')
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (*p == '\0' || g_unichar_tolower (c) != g_unichar_tolower (g_utf8_get_char (word)))
+        return 0;
+      p = g_utf8_next_char (p);
+      word = g_utf8_next_char (word);
+    }
+  return p - start;
+}
+
+/* The words of @search marked in @text as search results mark them (see
+ * desk_highlight_to_pango()): as the inbox search matches them, a word
+ * where a word of the text starts, and Chinese or Japanese anywhere. */
+char *
+desk_highlight_mark_words (const char *text, const char *search)
+{
+  g_autoptr (GString) marked = NULL;
+  g_autofree char *valid = NULL;
+  g_auto (GStrv) words = NULL;
+  gunichar    previous = 0;
+  const char *p;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  valid = g_utf8_make_valid (text, -1);
+  /* The marks are ours: any in the text itself go. */
+  g_strdelimit (valid, "\x01\x02", ' ');
+  if (search == NULL)
+    return g_steal_pointer (&valid);
+
+  words = g_str_tokenize_and_fold (search, NULL, NULL);
+  marked = g_string_sized_new (strlen (valid) + 16);
+  p = valid;
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize    longest = 0;
+
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          gboolean ideographic = is_ideograph (g_utf8_get_char (words[i]));
+          gsize    length;
+
+          if (!ideographic && is_word_char (previous))
+            continue;
+          length = match_at (p, words[i]);
+          longest = MAX (longest, length);
+        }
+
+      if (longest > 0)
+        {
+          const char *end = p + longest;
+
+          g_string_append_c (marked, MATCH_START);
+          g_string_append_len (marked, p, longest);
+          g_string_append_c (marked, MATCH_END);
+          previous = g_utf8_get_char (g_utf8_prev_char (end));
+          p = end;
+          continue;
+        }
+
+      g_string_append_unichar (marked, c);
+      previous = c;
+      p = g_utf8_next_char (p);
+    }
+
+  return g_string_free (g_steal_pointer (&marked), FALSE);
+}

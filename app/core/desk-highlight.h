@@ -25,6 +25,9 @@ char *desk_highlight_snippet_to_pango (const char *marked);
  * addresses made links (a GtkLabel opens them). */
 char *desk_text_to_linked_pango (const char *text);
 
+/* The words of an inbox search marked in @text, for the rows it finds. */
+char *desk_highlight_mark_words (const char *text, const char *search);
+
 /* The same text without the marks. */
 char *desk_highlight_to_plain (const char *marked);
 

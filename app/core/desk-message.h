@@ -23,4 +23,16 @@ const DeskMessageRecord *desk_message_get_record (DeskMessage *self);
 gint64                   desk_message_get_id (DeskMessage *self);
 const char              *desk_message_get_body (DeskMessage *self);
 
+/* A message of the agent still in the outbox: shown in the thread with its
+ * delivery until the server's copy comes. */
+DeskMessage *desk_message_new_outgoing (DeskMessageRecord *record,
+                                        gint64             outbox_id,
+                                        const char        *state,
+                                        guint              attempts,
+                                        const char        *error);
+gint64       desk_message_get_outbox_id (DeskMessage *self);
+const char  *desk_message_get_outbox_state (DeskMessage *self);
+guint        desk_message_get_outbox_attempts (DeskMessage *self);
+const char  *desk_message_get_outbox_error (DeskMessage *self);
+
 G_END_DECLS

@@ -1079,6 +1079,31 @@ desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id)
   return g_string_free (g_steal_pointer (&excerpt), FALSE);
 }
 
+/* Since when the customer of @ticket_id waits for an answer: their first
+ * public message after the last one of an agent, 0 when an agent spoke last
+ * or nobody spoke yet. Live-chat rows count the wait from it. */
+gint64
+desk_store_get_waiting_since (DeskStore *self, gint64 ticket_id)
+{
+  sqlite3_stmt *stmt;
+  gint64        since = 0;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+
+  stmt = prepare (self, "SELECT min(created_at) FROM messages WHERE ticket_id = ?1"
+                        " AND visibility = 0 AND author_type = ?2 AND created_at >"
+                        " coalesce((SELECT max(created_at) FROM messages WHERE ticket_id = ?1"
+                        " AND visibility = 0 AND author_type = ?3), -1)");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  sqlite3_bind_int (stmt, 2, DESK_AUTHOR_CUSTOMER);
+  sqlite3_bind_int (stmt, 3, DESK_AUTHOR_AGENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    since = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return since;
+}
+
 /* "reset 2fa" -> "reset"* "2fa"*: every word, as a prefix, all required. */
 static gboolean
 is_ideograph (gunichar c)
@@ -1816,6 +1841,47 @@ desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now)
   sqlite3_reset (stmt);
 
   return items;
+}
+
+/* The replies and notes of @ticket_id that have not reached the server yet
+ * (queued, sending or failed), oldest first: what was already synced back
+ * under its client id is left out. */
+GPtrArray *
+desk_store_outbox_list_messages (DeskStore *self, gint64 ticket_id)
+{
+  GPtrArray    *items = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_outbox_item_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), items);
+
+  stmt = prepare (self, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE ticket_id = ? AND"
+                        " kind = 'message' AND state != 'sent' AND NOT EXISTS (SELECT 1 FROM"
+                        " messages WHERE messages.ticket_id = outbox.ticket_id AND"
+                        " messages.client_id = outbox.client_id) ORDER BY id");
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (items, outbox_item_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  return items;
+}
+
+/* When @id was written to the outbox, 0 when it is not there. */
+gint64
+desk_store_outbox_get_created_at (DeskStore *self, gint64 id)
+{
+  sqlite3_stmt *stmt;
+  gint64        created_at = 0;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), 0);
+
+  stmt = prepare (self, "SELECT created_at FROM outbox WHERE id = ?");
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    created_at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return created_at;
 }
 
 DeskOutboxItem *

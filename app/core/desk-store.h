@@ -124,6 +124,7 @@ DeskTicketRecord *desk_store_load_ticket (DeskStore *self, gint64 ticket_id);
 GPtrArray         *desk_store_load_messages (DeskStore *self, gint64 ticket_id);
 DeskMessageRecord *desk_store_load_message (DeskStore *self, gint64 message_id);
 char              *desk_store_dup_excerpt (DeskStore *self, gint64 ticket_id);
+gint64             desk_store_get_waiting_since (DeskStore *self, gint64 ticket_id);
 char              *desk_store_dup_last_customer_message (DeskStore *self, gint64 ticket_id);
 GPtrArray         *desk_store_find_tickets_of_requester (DeskStore *self,
                                                          gint64     requester_id,
@@ -151,6 +152,8 @@ gint64 desk_store_outbox_add (
     DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error);
 GPtrArray      *desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now);
 DeskOutboxItem *desk_store_outbox_get (DeskStore *self, gint64 id);
+GPtrArray      *desk_store_outbox_list_messages (DeskStore *self, gint64 ticket_id);
+gint64          desk_store_outbox_get_created_at (DeskStore *self, gint64 id);
 gboolean        desk_store_outbox_update (DeskStore  *self,
                                           gint64      id,
                                           const char *state,

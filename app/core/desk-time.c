@@ -69,3 +69,80 @@ desk_time_format_duration (gint64 seconds)
   /* Translators: a duration in minutes, abbreviated */
   return g_strdup_printf (_ ("%d min"), (int) minutes);
 }
+
+/* When a message was written, as an agent reads it at a glance: "just now",
+ * "12 min ago", "3 h ago", "yesterday 14:03", "Monday 09:15", "Nov 5, 14:03",
+ * "Nov 5, 2025". Days are the local calendar's, so "yesterday" means the
+ * day before today, not 24 hours ago. The exact time is
+ * desk_time_format_exact()'s. */
+char *
+desk_time_format_relative (gint64 usec, gint64 now)
+{
+  g_autoptr (GDateTime) then_utc = NULL;
+  g_autoptr (GDateTime) now_utc = NULL;
+  g_autoptr (GDateTime) then_local = NULL;
+  g_autoptr (GDateTime) now_local = NULL;
+  g_autoptr (GDateTime) then_day = NULL;
+  g_autoptr (GDateTime) today = NULL;
+  gint64 seconds = (now - usec) / G_USEC_PER_SEC;
+  gint64 days;
+
+  if (usec == 0)
+    return NULL;
+
+  /* A clock a little ahead of ours is still "just now". */
+  if (seconds < 60)
+    return g_strdup (_ ("just now"));
+  if (seconds < 60 * 60)
+    /* Translators: how long ago a message came, in minutes, abbreviated */
+    return g_strdup_printf (_ ("%d min ago"), (int) (seconds / 60));
+
+  then_utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  now_utc = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+  if (then_utc == NULL || now_utc == NULL)
+    return NULL;
+  then_local = g_date_time_to_local (then_utc);
+  now_local = g_date_time_to_local (now_utc);
+  then_day =
+      g_date_time_new_local (g_date_time_get_year (then_local), g_date_time_get_month (then_local),
+                             g_date_time_get_day_of_month (then_local), 0, 0, 0);
+  today =
+      g_date_time_new_local (g_date_time_get_year (now_local), g_date_time_get_month (now_local),
+                             g_date_time_get_day_of_month (now_local), 0, 0, 0);
+  /* Rounded: a day with a daylight-saving change is 23 or 25 hours long. */
+  days = (g_date_time_difference (today, then_day) + G_TIME_SPAN_HOUR * 12) / G_TIME_SPAN_DAY;
+
+  if (days == 0)
+    /* Translators: how long ago a message came today, in hours, abbreviated */
+    return g_strdup_printf (_ ("%d h ago"), (int) (seconds / 3600));
+  if (days == 1)
+    /* Translators: a message of yesterday, see the strftime manual for %H:%M */
+    return g_date_time_format (then_local, _ ("yesterday %H:%M"));
+  if (days < 7)
+    /* Translators: a message of this week: weekday and time, see the strftime manual */
+    return g_date_time_format (then_local, _ ("%A %H:%M"));
+  if (g_date_time_get_year (then_local) == g_date_time_get_year (now_local))
+    /* Translators: a message of this year: date and time, see the strftime manual */
+    return g_date_time_format (then_local, _ ("%b %-d, %H:%M"));
+  /* Translators: a message of an earlier year, see the strftime manual */
+  return g_date_time_format (then_local, _ ("%b %-d, %Y"));
+}
+
+/* The whole date and time, in the local time zone, for a tooltip or a
+ * screen reader: "Wednesday, November 25, 2026, 14:03:27". */
+char *
+desk_time_format_exact (gint64 usec)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
+
+  if (usec == 0)
+    return NULL;
+
+  utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  if (utc == NULL)
+    return NULL;
+  local = g_date_time_to_local (utc);
+  /* Translators: an exact date and time, see the strftime manual */
+  return g_date_time_format (local, _ ("%A, %B %-d, %Y, %H:%M:%S"));
+}

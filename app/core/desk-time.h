@@ -17,5 +17,7 @@ G_BEGIN_DECLS
 gint64 desk_time_parse_rfc3339 (const char *text);
 char  *desk_time_format_rfc3339 (gint64 usec);
 char  *desk_time_format_duration (gint64 seconds);
+char  *desk_time_format_relative (gint64 usec, gint64 now);
+char  *desk_time_format_exact (gint64 usec);
 
 G_END_DECLS
