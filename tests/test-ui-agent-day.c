@@ -261,6 +261,17 @@ find_view (GtkListBox *views, const char *view_id)
   return NULL;
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
 /* A label under @widget that shows @word (lower case) in bold. */
 static gboolean
 label_marks (GtkWidget *widget, const char *word)
@@ -494,8 +505,36 @@ test_agent_day (void)
       g_assert_cmpstr (
           gtk_editable_get_text (GTK_EDITABLE (template_child (window, "search_entry"))), ==, "");
       WAIT_FOR (inbox_rows (window) == swift_rows);
+
+      /* Edited from its row: a new name, and words that find fewer. */
+      {
+        AdwMessageDialog *dialog;
+        GtkWidget        *box;
+
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-view", "s", saved_id);
+        dialog = find_message_dialog ();
+        g_assert_nonnull (dialog);
+        box = adw_message_dialog_get_extra_child (dialog);
+        gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), "SWIFT short");
+        gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_last_child (box)),
+                               "SWIFT arrived short");
+        desk_test_wait_for_draw (GTK_WIDGET (dialog));
+        desk_test_save_screenshot (GTK_WIDGET (dialog), "screenshot-edit-view.png");
+        adw_message_dialog_response (dialog, "save");
+        gtk_window_destroy (GTK_WINDOW (dialog));
+        WAIT_FOR (label_shows (GTK_WIDGET (views), "SWIFT short"));
+        g_assert_false (label_shows (GTK_WIDGET (views), "Wire transfers"));
+        WAIT_FOR (inbox_rows (window) > 0 && inbox_rows (window) <= swift_rows);
+        g_assert_true (first_row_mentions (app->store, window, "short"));
+      }
+
+      /* Deleted, brought back by Undo, deleted again. */
       gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-view", "s", saved_id);
-      g_assert_false (label_shows (GTK_WIDGET (views), "Wire transfers"));
+      g_assert_false (label_shows (GTK_WIDGET (views), "SWIFT short"));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete-view", NULL);
+      g_assert_true (label_shows (GTK_WIDGET (views), "SWIFT short"));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-view", "s", saved_id);
+      g_assert_false (label_shows (GTK_WIDGET (views), "SWIFT short"));
       gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
     }
 

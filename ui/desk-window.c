@@ -85,6 +85,7 @@ struct _DeskWindow
   RowPool             message_rows;
   GHashTable         *bound_rows;   /* the rows on show, to be kept up to date */
   GHashTable         *chats_typing; /* ticket id → when the customer last typed */
+  GVariant           *deleted_view; /* the saved view "Undo" brings back */
   DeskFrameReport    *frame_report; /* NULL unless a benchmark asked for it */
 
   /* Borrowed from the application */
@@ -363,15 +364,30 @@ desk_window_delete_view_action (GtkWidget *widget, const char *action_name, GVar
   GVariantBuilder builder;
   gboolean        was_shown = g_strcmp0 (self->view_id, id) == 0;
 
+  g_autofree char *name = NULL;
+
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
   for (gsize i = 0; i < g_variant_n_children (views); i++)
     {
       g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
       const char *view_id;
+      const char *view_name;
 
-      g_variant_get (view, "(&s&s&s&s&s)", &view_id, NULL, NULL, NULL, NULL);
+      g_variant_get (view, "(&s&s&s&s&s)", &view_id, &view_name, NULL, NULL, NULL);
       if (g_strcmp0 (view_id, id) != 0)
         g_variant_builder_add_value (&builder, view);
+      else
+        {
+          /* Kept for Undo, until another view goes. */
+          g_clear_pointer (&self->deleted_view, g_variant_unref);
+          self->deleted_view = g_variant_ref (view);
+          name = g_strdup (view_name);
+        }
+    }
+  if (name == NULL)
+    {
+      g_variant_builder_clear (&builder);
+      return;
     }
   g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
   load_saved_views (self);
@@ -379,6 +395,91 @@ desk_window_delete_view_action (GtkWidget *widget, const char *action_name, GVar
     {
       g_settings_set_string (self->settings, "last-view", "all-open");
       desk_window_restore_last_view (self);
+    }
+
+  {
+    g_autofree char *title = g_strdup_printf (_ ("“%s” deleted"), name);
+    AdwToast        *toast = adw_toast_new (title);
+
+    adw_toast_set_button_label (toast, _ ("_Undo"));
+    adw_toast_set_action_name (toast, "win.undo-delete-view");
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  }
+}
+
+/* The saved view deleted last comes back, where it was last in the list. */
+static void
+desk_window_undo_delete_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  g_autoptr (GVariant) deleted = g_steal_pointer (&self->deleted_view);
+  GVariantBuilder builder;
+
+  if (deleted == NULL)
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+
+      g_variant_builder_add_value (&builder, view);
+    }
+  g_variant_builder_add_value (&builder, deleted);
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+  load_saved_views (self);
+  queue_update_counts (self);
+}
+
+/* A saved view renamed or given other words; its base view and sort stay. */
+static void
+desk_window_update_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "saved-views");
+  const char      *id;
+  const char      *new_name;
+  const char      *new_search;
+  g_autofree char *name = NULL;
+  g_autofree char *search = NULL;
+  GVariantBuilder  builder;
+
+  g_variant_get (param, "(&s&s&s)", &id, &new_name, &new_search);
+  name = g_strstrip (g_strdup (new_name));
+  search = g_strstrip (g_strdup (new_search));
+  if (*name == '\0')
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssss)"));
+  for (gsize i = 0; i < g_variant_n_children (views); i++)
+    {
+      g_autoptr (GVariant) view = g_variant_get_child_value (views, i);
+      const char *view_id;
+      const char *base;
+      const char *sort;
+
+      g_variant_get (view, "(&s&s&s&s&s)", &view_id, NULL, &base, NULL, &sort);
+      if (g_strcmp0 (view_id, id) == 0)
+        g_variant_builder_add (&builder, "(sssss)", view_id, name, base, search, sort);
+      else
+        g_variant_builder_add_value (&builder, view);
+    }
+  g_settings_set_value (self->settings, "saved-views", g_variant_builder_end (&builder));
+  load_saved_views (self);
+  queue_update_counts (self);
+
+  /* The view on show takes its new words at once. */
+  if (g_strcmp0 (self->view_id, id) == 0)
+    {
+      GtkListBoxRow *row;
+
+      for (int i = 0; (row = gtk_list_box_get_row_at_index (self->views_list, i)); i++)
+        if (g_str_equal (desk_view_row_get_view_id (DESK_VIEW_ROW (row)), id))
+          {
+            gtk_list_box_select_row (self->views_list, row);
+            desk_window_select_view (self, DESK_VIEW_ROW (row));
+          }
     }
 }
 
@@ -422,39 +523,121 @@ desk_window_ask_save_view_action (GtkWidget *widget, const char *action_name, GV
   gtk_widget_grab_focus (entry);
 }
 
-/* A saved view's row offers to delete it (right click or Shift+F10). */
+/* A saved view's row offers to edit it: its name and words, or delete it
+ * (right click, or Shift+F10 / the Menu key on the row). */
 static void
-delete_view_response_cb (AdwMessageDialog *dialog, const char *response, DeskWindow *self)
+edit_view_response_cb (AdwMessageDialog *dialog, const char *response, DeskWindow *self)
 {
-  if (g_strcmp0 (response, "delete") == 0)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.delete-view", "s",
-                                g_object_get_data (G_OBJECT (dialog), "view-id"));
+  const char  *id = g_object_get_data (G_OBJECT (dialog), "view-id");
+  GtkEditable *name_entry = g_object_get_data (G_OBJECT (dialog), "name-entry");
+  GtkEditable *words_entry = g_object_get_data (G_OBJECT (dialog), "words-entry");
+
+  if (g_strcmp0 (response, "save") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.update-view", "(sss)", id,
+                                gtk_editable_get_text (name_entry),
+                                gtk_editable_get_text (words_entry));
+  else if (g_strcmp0 (response, "delete") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.delete-view", "s", id);
+}
+
+static void
+edit_view_entry_activated_cb (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "name-entry"))) ==
+      '\0')
+    return;
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+edit_view_name_changed_cb (GtkEditable *name_entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (name_entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "save", *name != '\0');
+}
+
+static void
+desk_window_edit_view_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autoptr (GVariant) saved = NULL;
+  const char *base = NULL;
+  const char *search = NULL;
+  const char *sort = NULL;
+  const char *name = NULL;
+  GtkWidget  *dialog;
+  GtkWidget  *box;
+  GtkWidget  *name_entry;
+  GtkWidget  *words_entry;
+
+  if (!lookup_saved_view (self->settings, id, &saved, &base, &search, &sort))
+    return;
+  g_variant_get (saved, "(&s&s&s&s&s)", NULL, &name, NULL, NULL, NULL);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Edit View"),
+                                   _ ("The view shows the tickets of the view it was saved from "
+                                      "that have all these words."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  name_entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (name_entry), name);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (name_entry), _ ("Name of the view"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (name_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Name of the view"), -1);
+  words_entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (words_entry), search);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (words_entry), _ ("Search words"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (words_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Search words"), -1);
+  gtk_box_append (GTK_BOX (box), name_entry);
+  gtk_box_append (GTK_BOX (box), words_entry);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "delete", _ ("_Delete"), "cancel",
+                                    _ ("_Cancel"), "save", _ ("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "view-id", g_strdup (id), g_free);
+  g_object_set_data (G_OBJECT (dialog), "name-entry", name_entry);
+  g_object_set_data (G_OBJECT (dialog), "words-entry", words_entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (edit_view_response_cb), self, 0);
+  g_signal_connect (name_entry, "activate", G_CALLBACK (edit_view_entry_activated_cb), dialog);
+  g_signal_connect (words_entry, "activate", G_CALLBACK (edit_view_entry_activated_cb), dialog);
+  g_signal_connect (name_entry, "changed", G_CALLBACK (edit_view_name_changed_cb), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (name_entry);
+}
+
+static void
+edit_saved_view_row (DeskWindow *self, GtkListBoxRow *row)
+{
+  const char *id = row ? desk_view_row_get_view_id (DESK_VIEW_ROW (row)) : NULL;
+
+  if (id != NULL && g_str_has_prefix (id, "saved-"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.edit-view", "s", id);
 }
 
 static void
 views_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, DeskWindow *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_y (self->views_list, (int) y);
-  const char    *id;
-  GtkWidget     *dialog;
+  edit_saved_view_row (self, gtk_list_box_get_row_at_y (self->views_list, (int) y));
+}
 
-  if (row == NULL ||
-      !g_str_has_prefix ((id = desk_view_row_get_view_id (DESK_VIEW_ROW (row))), "saved-"))
-    return;
+static gboolean
+views_menu_key_cb (GtkWidget *views_list, GVariant *args, DeskWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (views_list));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
-                                     desk_view_row_get_title (DESK_VIEW_ROW (row)));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _ ("The saved view goes; its tickets stay where they are."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "view-id", g_strdup (id), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_view_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (!GTK_IS_LIST_BOX_ROW (focus))
+    return FALSE;
+  edit_saved_view_row (self, GTK_LIST_BOX_ROW (focus));
+  return TRUE;
 }
 
 /* Counts follow the cache, at most twice a second while a sync streams in. */
@@ -2178,6 +2361,7 @@ desk_window_dispose (GObject *object)
   row_pool_clear (&self->message_rows);
   g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   g_clear_pointer (&self->chats_typing, g_hash_table_unref);
+  g_clear_pointer (&self->deleted_view, g_variant_unref);
   g_clear_pointer (&self->earlier_messages, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->inbox_selection);
@@ -2284,6 +2468,12 @@ desk_window_class_init (DeskWindowClass *klass)
                                    desk_window_save_view_action);
   gtk_widget_class_install_action (widget_class, "win.ask-save-view", NULL,
                                    desk_window_ask_save_view_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-view", "s",
+                                   desk_window_edit_view_action);
+  gtk_widget_class_install_action (widget_class, "win.update-view", "(sss)",
+                                   desk_window_update_view_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete-view", NULL,
+                                   desk_window_undo_delete_view_action);
   gtk_widget_class_install_action (widget_class, "win.delete-view", "s",
                                    desk_window_delete_view_action);
   gtk_widget_class_install_action (widget_class, "win.show-sign-in", NULL,
@@ -2399,9 +2589,22 @@ desk_window_init (DeskWindow *self)
   {
     GtkGesture *press = gtk_gesture_click_new ();
 
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+    GtkShortcutAction  *edit =
+        gtk_callback_action_new ((GtkShortcutFunc) views_menu_key_cb, self, NULL);
+
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (press), GDK_BUTTON_SECONDARY);
     g_signal_connect (press, "pressed", G_CALLBACK (views_pressed_cb), self);
     gtk_widget_add_controller (GTK_WIDGET (self->views_list), GTK_EVENT_CONTROLLER (press));
+
+    gtk_shortcut_controller_add_shortcut (
+        GTK_SHORTCUT_CONTROLLER (keys),
+        gtk_shortcut_new (
+            gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
+                                         gtk_keyval_trigger_new (GDK_KEY_Menu, 0)),
+            g_object_ref (edit)));
+    g_object_unref (edit);
+    gtk_widget_add_controller (GTK_WIDGET (self->views_list), keys);
   }
 
   g_signal_connect (self, "notify::application", G_CALLBACK (desk_window_application_cb), NULL);
