@@ -168,3 +168,13 @@ desk_test_save_screenshot (GtkWidget *widget, const char *filename)
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("Screenshot saved to %s", path);
 }
+
+/* For WAIT_FOR: sets the gboolean at @user_data. */
+gboolean
+desk_test_timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}

@@ -59,29 +59,6 @@ typing_event_cb (DeskRealtime *realtime,
     *typist = id;
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done (checked after each iteration) or 15 s. */
-#define WAIT_FOR(condition)                                                                        \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gboolean timed_out = FALSE;                                                                    \
-    guint    source = g_timeout_add_seconds (15, timeout_cb, &timed_out);                          \
-    while (!(condition) && !timed_out)                                                             \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!timed_out)                                                                                \
-      g_source_remove (source);                                                                    \
-    g_assert_true (condition);                                                                     \
-  }                                                                                                \
-  G_STMT_END
-
 static GtkWidget *
 template_child (DeskWindow *window, const char *name)
 {

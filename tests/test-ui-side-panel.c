@@ -32,26 +32,6 @@ test_server_starter (const char *data_dir, char **base_url, char **token, GError
   return g_object_new (G_TYPE_OBJECT, NULL);
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(condition)                                                                        \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gboolean timed_out = FALSE;                                                                    \
-    guint    source = g_timeout_add_seconds (15, timeout_cb, &timed_out);                          \
-    while (!(condition) && !timed_out)                                                             \
-      g_main_context_iteration (NULL, TRUE);                                                       \
-    if (!timed_out)                                                                                \
-      g_source_remove (source);                                                                    \
-    g_assert_true (condition);                                                                     \
-  }                                                                                                \
-  G_STMT_END
-
 static gpointer
 child (gpointer widget, GType type, const char *name)
 {
