@@ -26,13 +26,14 @@
 /* The app against the real reference server, driven as an agent would. */
 
 static DeskTestServer *server;
+static DeskRole        signed_in_role = DESK_ROLE_LEAD;
 
 /* Stands in for the demo starter: the app signs in to the test server. */
 static GObject *
 test_server_starter (const char *data_dir, char **base_url, char **token, GError **error)
 {
   *base_url = g_strdup (desk_test_server_get_base_url (server));
-  *token = g_strdup (desk_test_server_get_token (server, DESK_ROLE_LEAD));
+  *token = g_strdup (desk_test_server_get_token (server, signed_in_role));
   return g_object_new (G_TYPE_OBJECT, NULL);
 }
 
@@ -395,6 +396,20 @@ rows_are_newest_first (DeskWindow *window)
       previous = created;
     }
   return TRUE;
+}
+
+/* Its windows go too: they hold the application, which another test
+ * registers again under the same id. */
+static void
+close_app (DeskApplication *app)
+{
+  GtkWindow *window;
+
+  desk_test_iterate ();
+  while ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (window);
+  g_application_quit (G_APPLICATION (app));
+  desk_test_iterate ();
 }
 
 static void
@@ -792,8 +807,109 @@ test_agent_day (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  desk_test_iterate ();
-  g_application_quit (G_APPLICATION (app));
+  close_app (app);
+}
+
+/* The visibility of the message @body of @ticket_id on the server, or NULL. */
+static char *
+server_message_visibility (gint64 ticket_id, const char *body)
+{
+  g_autofree char *path =
+      g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", ticket_id);
+  g_autoptr (JsonNode) node = get_from_server (path);
+  JsonArray *items;
+
+  if (node == NULL)
+    return NULL;
+  items = json_object_get_array_member (json_node_get_object (node), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *message = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (message, "body"), body) == 0)
+        return g_strdup (json_object_get_string_member (message, "visibility"));
+    }
+  return NULL;
+}
+
+static gboolean
+server_message_is (gint64 ticket_id, const char *body, const char *visibility)
+{
+  g_autofree char *found = server_message_visibility (ticket_id, body);
+
+  return g_strcmp0 (found, visibility) == 0;
+}
+
+/* A trainee is not offered a public reply, is told why, and what they
+ * send goes as an internal note, whatever the composer was left on. */
+static void
+run_trainee (void)
+{
+  g_autoptr (DeskApplication) app = desk_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskTicket) ticket = NULL;
+  DeskWindow    *window;
+  GtkTextBuffer *buffer;
+  gint64         ticket_id;
+
+  signed_in_role = DESK_ROLE_TRAINEE;
+  app->demo = TRUE;
+  desk_application_set_demo_starter (app, test_server_starter);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = DESK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+
+  WAIT_FOR (desk_application_get_role (app) == DESK_ROLE_TRAINEE &&
+            desk_application_get_user_id (app) ==
+                desk_test_server_get_user_id (server, DESK_ROLE_TRAINEE));
+  show_view (window, "all-open");
+  WAIT_FOR (inbox_rows (window) > 0);
+  ticket = row_ticket (window, 0);
+  ticket_id = desk_ticket_get_id (ticket);
+  desk_window_open_ticket (window, ticket_id);
+
+  g_assert_false (gtk_widget_get_sensitive (template_child (window, "reply_toggle")));
+  g_assert_true (
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (template_child (window, "note_toggle"))));
+  g_assert_true (gtk_widget_get_visible (template_child (window, "trainee_notice")));
+  g_assert_false (gtk_widget_get_visible (template_child (window, "send_menu_button")));
+
+  /* Ctrl+R ("reply") gives them the note. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.reply", NULL);
+  g_assert_true (
+      gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (template_child (window, "note_toggle"))));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-trainee.png");
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (template_child (window, "composer_view")));
+  gtk_text_buffer_set_text (buffer, "Trainee: I think this is a KYC case.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+  WAIT_FOR (server_message_is (ticket_id, "Trainee: I think this is a KYC case.", "internal"));
+
+  /* Even with the reply switch forced on, nothing public leaves. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (window, "reply_toggle")), TRUE);
+  gtk_text_buffer_set_text (buffer, "Trainee: second thought.", -1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "ticket.send", NULL);
+  WAIT_FOR (server_message_is (ticket_id, "Trainee: second thought.", "internal"));
+
+  signed_in_role = DESK_ROLE_LEAD;
+  close_app (app);
+}
+
+/* In a process of its own: an application id is exported on the session
+ * bus once per process, and the agent's day has it. */
+static void
+test_trainee (void)
+{
+  if (g_test_subprocess ())
+    {
+      run_trainee ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
 }
 
 int
@@ -810,6 +926,7 @@ main (int argc, char *argv[])
   server = desk_test_server_new ();
 
   g_test_add_func ("/Desk/UI/AgentDay/reply-note-markup", test_agent_day);
+  g_test_add_func ("/Desk/UI/AgentDay/trainee", test_trainee);
   status = g_test_run ();
 
   desk_test_server_stop (server);

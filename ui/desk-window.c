@@ -63,6 +63,7 @@ struct _DeskWindow
   AdwToastOverlay    *toast_overlay;
   GtkRevealer        *connection_revealer;
   GtkLabel           *typing_label;
+  GtkWidget          *trainee_notice;
   GtkWidget          *send_menu_button;
   GtkStack           *main_stack;
   AdwEntryRow        *server_row;
@@ -1075,6 +1076,15 @@ load_thread (DeskWindow *self)
         gtk_widget_add_tick_callback (GTK_WIDGET (self->thread_list), thread_tick_cb, self, NULL);
 }
 
+/* Trainees write notes: the server refuses their replies to customers. */
+static gboolean
+may_reply (DeskWindow *self)
+{
+  DeskApplication *app = DESK_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  return app == NULL || desk_application_get_role (app) != DESK_ROLE_TRAINEE;
+}
+
 static void
 update_merge_candidates (DeskWindow *self, const DeskTicketRecord *record)
 {
@@ -1104,7 +1114,11 @@ open_ticket (DeskWindow *self, DeskTicket *ticket)
 
   draft = desk_store_dup_draft (self->store, self->ticket_id, &visibility);
   gtk_text_buffer_set_text (buffer, draft ? draft : "", -1);
-  gtk_toggle_button_set_active (self->note_toggle, visibility == DESK_VISIBILITY_INTERNAL);
+  /* One of the two is always on: a trainee's is the note. */
+  gtk_toggle_button_set_active (visibility == DESK_VISIBILITY_INTERNAL || !may_reply (self)
+                                    ? self->note_toggle
+                                    : self->reply_toggle,
+                                TRUE);
   gtk_label_set_text (self->composer_status, "");
 
   desk_ticket_controls_set_ticket (self->ticket_controls, record);
@@ -1495,7 +1509,7 @@ send_reply (DeskWindow *self, int status)
       return;
     }
 
-  internal = gtk_toggle_button_get_active (self->note_toggle);
+  internal = gtk_toggle_button_get_active (self->note_toggle) || !may_reply (self);
   if (!internal)
     {
       g_autofree char *signed_text = add_signature (self, text);
@@ -1973,6 +1987,7 @@ desk_window_signed_in_cb (DeskWindow *self)
   set_tooltip (GTK_WIDGET (self->reply_toggle),
                trainee ? _ ("Trainees write internal notes; replies to customers come from agents")
                        : NULL);
+  gtk_widget_set_visible (self->trainee_notice, trainee);
   if (trainee)
     gtk_toggle_button_set_active (self->note_toggle, TRUE);
   /* Setting the status is for agents: the server refuses a trainee's. */
@@ -2424,6 +2439,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, ticket_controls);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, connection_revealer);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, trainee_notice);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, send_menu_button);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, server_row);
