@@ -343,6 +343,19 @@ desk_test_server_drop_responses (DeskTestServer *self, guint count)
   desk_test_server_invoke (self, drop_responses_cb, GUINT_TO_POINTER (count));
 }
 
+static void
+revoke_token_cb (DeskServer *server, gpointer user_data)
+{
+  g_assert_true (_desk_server_revoke_token (server, user_data));
+}
+
+/* @token is refused from now on (401), as a revoked token is. */
+void
+desk_test_server_revoke_token (DeskTestServer *self, const char *token)
+{
+  desk_test_server_invoke (self, revoke_token_cb, (gpointer) token);
+}
+
 typedef struct
 {
   double requests_per_second;

@@ -43,6 +43,7 @@ void desk_test_server_set_online (DeskTestServer *self, gboolean online);
 /* The next @count successful writes (POST, PATCH, DELETE) are applied, and
  * then their connection is closed before the answer is sent. */
 void desk_test_server_drop_responses (DeskTestServer *self, guint count);
+void desk_test_server_revoke_token (DeskTestServer *self, const char *token);
 void desk_test_server_seed_synthetic (DeskTestServer *self, guint n_tickets, guint n_messages);
 /* Solves or closes every open ticket but one in @keep_every, then changes
  * half of those left open again: open work is scattered over the ticket

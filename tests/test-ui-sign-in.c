@@ -79,6 +79,24 @@ test_sign_in (void)
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-signed-in.png");
 
+  /* The token is taken back: the next sync is refused, and the desk asks
+   * for a new token for the same server, saying why. */
+  desk_test_server_revoke_token (server, desk_test_server_get_token (server, DESK_ROLE_AGENT));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
+  WAIT_FOR (g_strcmp0 (page (window), "sign-in") == 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (reason)));
+  g_assert_nonnull (strstr (gtk_label_get_text (reason), "The server refused your token"));
+  g_assert_cmpstr (gtk_editable_get_text (child (window, "server_row")), ==,
+                   desk_test_server_get_base_url (server));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-token-refused.png");
+
+  gtk_editable_set_text (child (window, "token_row"),
+                         desk_test_server_get_token (server, DESK_ROLE_LEAD));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in", NULL);
+  WAIT_FOR (g_strcmp0 (page (window), "desk") == 0);
+  WAIT_FOR (desk_application_get_role (app) == DESK_ROLE_LEAD);
+
   /* The account is kept for the next start (no keyring here: a file only
    * the person can read). */
   saved = g_build_filename (g_get_user_config_dir (), "agent-desk", NULL);

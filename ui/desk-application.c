@@ -695,6 +695,9 @@ account_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
                                G_CONNECT_SWAPPED);
       desk_realtime_start (self->realtime);
       set_connection (self, DESK_CONNECTION_ONLINE, NULL);
+      /* Who the new token belongs to: the composer and "My Queue" follow. */
+      desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
+                                 self->cancellable, me_cb, g_object_ref (self));
       start_sync (self);
     }
   else if (!desk_application_connect (self, sign_in->url, sign_in->token, &error))

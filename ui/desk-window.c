@@ -2212,7 +2212,14 @@ update_main_page (DeskWindow *self)
       page = "sign-in";
       if (!self->signing_in)
         {
-          gtk_label_set_text (self->sign_in_error, desk_application_get_connection_error (app));
+          const char      *why = desk_application_get_connection_error (app);
+          g_autofree char *reason = g_strdup_printf (
+              /* Translators: %s is the server's reason, such as "The token is not valid" */
+              _ ("The server refused your token (%s). Nothing you wrote is lost: sign in with a "
+                 "new token from your team lead to go on."),
+              why ? why : _ ("no reason given"));
+
+          gtk_label_set_text (self->sign_in_error, reason);
           gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), TRUE);
         }
       if (self->store != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->server_row)) == '\0')

@@ -105,6 +105,7 @@ gint64   _desk_server_insert_user (DeskServer   *self,
                                    GError      **error);
 char *_desk_server_insert_token (DeskServer *self, gint64 user_id, gint64 chat_id, GError **error);
 DeskCaller *_desk_server_lookup_token (DeskServer *self, const char *token);
+gboolean    _desk_server_revoke_token (DeskServer *self, const char *token);
 void        _desk_caller_free (DeskCaller *caller);
 gboolean    _desk_caller_sees_queue (const DeskCaller *caller, gint64 queue_id);
 

@@ -617,6 +617,21 @@ _desk_caller_sees_queue (const DeskCaller *caller, gint64 queue_id)
   return FALSE;
 }
 
+/* A token stops working at once: a lead took it back, or it leaked. */
+gboolean
+_desk_server_revoke_token (DeskServer *self, const char *token)
+{
+  g_autofree char *hash = hash_token (token);
+  sqlite3_stmt    *stmt;
+
+  stmt = _desk_server_prepare (self, "DELETE FROM tokens WHERE hash = ?");
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  return sqlite3_changes (self->db) > 0;
+}
+
 DeskCaller *
 _desk_server_lookup_token (DeskServer *self, const char *token)
 {
