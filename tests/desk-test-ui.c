@@ -11,12 +11,14 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "desk-test-ui.h"
 
 /* A stand-in for GNOME Shell's notifications service, on the test's
  * session bus: it keeps what the app sends. */
-static GPtrArray *notifications; /* "id\ntitle\nbody" */
+static GPtrArray  *notifications;        /* "id\ntitle\nbody" */
+static GHashTable *notification_details; /* id → the a{sv} the app sent */
 
 static const char notifications_xml[] =
     "<node><interface name='org.gtk.Notifications'>"
@@ -47,6 +49,7 @@ notifications_method_cb (GDBusConnection       *connection,
       g_variant_lookup (notification, "title", "&s", &title);
       g_variant_lookup (notification, "body", "&s", &body);
       g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s\n%s", id, title, body));
+      g_hash_table_replace (notification_details, g_strdup (id), g_variant_ref (notification));
     }
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
@@ -60,6 +63,8 @@ start_notifications_service (void)
   g_autoptr (GVariant) reply = NULL;
 
   notifications = g_ptr_array_new_with_free_func (g_free);
+  notification_details =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
   g_assert_nonnull (bus);
   g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
                                      NULL, NULL, NULL);
@@ -177,4 +182,24 @@ desk_test_timed_out_cb (gpointer user_data)
 
   *timed_out = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+/* What the person's click on notification @id does: activates its default
+ * action on @app, as the notifications service would. FALSE when there is
+ * no such notification or it has no default action. */
+gboolean
+desk_test_click_notification (GApplication *app, const char *id)
+{
+  GVariant *notification =
+      notification_details ? g_hash_table_lookup (notification_details, id) : NULL;
+  const char *action = NULL;
+  g_autoptr (GVariant) target = NULL;
+
+  if (notification == NULL || !g_variant_lookup (notification, "default-action", "&s", &action) ||
+      !g_str_has_prefix (action, "app."))
+    return FALSE;
+
+  target = g_variant_lookup_value (notification, "default-action-target", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), action + strlen ("app."), target);
+  return TRUE;
 }

@@ -15,6 +15,7 @@ void desk_test_init (int *argc, char ***argv);
 /* What the app sent to the notifications service the tests run: strings
  * "id\ntitle\nbody". */
 GPtrArray *desk_test_get_notifications (void);
+gboolean   desk_test_click_notification (GApplication *app, const char *id);
 void       desk_test_iterate (void);
 void       desk_test_wait_for_draw (GtkWidget *widget);
 void       desk_test_save_screenshot (GtkWidget *widget, const char *filename);

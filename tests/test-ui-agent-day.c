@@ -562,7 +562,13 @@ test_agent_day (void)
   show_view (window, "live-chats");
   WAIT_FOR (ticket_row_shows (window, chat_id, "waiting"));
 
-  desk_window_open_ticket (window, chat_id);
+  /* A click on the notification opens the chat. */
+  {
+    g_autofree char *id = g_strdup_printf ("ticket-%" G_GINT64_FORMAT, chat_id);
+
+    g_assert_true (desk_test_click_notification (G_APPLICATION (app), id));
+    WAIT_FOR (label_shows (template_child (window, "conversation_title"), markup));
+  }
 
   /* The customer types: the conversation says so, with the name as typed,
    * and so does the chat's row in the list. */
