@@ -169,6 +169,18 @@ tags_activated_cb (DeskTicketControls *self)
   request (self, changes);
 }
 
+/* A control that is not offered leaves no gap: the flow box's own child
+ * around it goes too. */
+static void
+set_control_visible (GtkWidget *control, gboolean visible)
+{
+  GtkWidget *parent = gtk_widget_get_parent (control);
+
+  gtk_widget_set_visible (control, visible);
+  if (GTK_IS_FLOW_BOX_CHILD (parent))
+    gtk_widget_set_visible (parent, visible);
+}
+
 static void
 merge_row_activated_cb (DeskTicketControls *self, GtkListBoxRow *row)
 {
@@ -211,8 +223,8 @@ desk_ticket_controls_set_merge_candidates (DeskTicketControls *self, GPtrArray *
       gtk_list_box_append (self->merge_list, row);
     }
 
-  gtk_widget_set_visible (self->merge_button,
-                          tickets != NULL && tickets->len > 0 && self->role != DESK_ROLE_TRAINEE);
+  set_control_visible (self->merge_button,
+                       tickets != NULL && tickets->len > 0 && self->role != DESK_ROLE_TRAINEE);
 }
 
 static guint
@@ -253,8 +265,8 @@ show_ticket (DeskTicketControls *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->priority_dropdown), !trainee);
   gtk_widget_set_sensitive (GTK_WIDGET (self->queue_dropdown), !trainee);
   gtk_widget_set_sensitive (GTK_WIDGET (self->assignee_dropdown), lead);
-  gtk_widget_set_visible (GTK_WIDGET (self->claim_button),
-                          !trainee && ticket->assignee_id != self->user_id && self->user_id != 0);
+  set_control_visible (GTK_WIDGET (self->claim_button),
+                       !trainee && ticket->assignee_id != self->user_id && self->user_id != 0);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                trainee ? _ ("Trainees practise with internal notes and tags; "
                                             "an agent changes the status")
