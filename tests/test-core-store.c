@@ -638,8 +638,8 @@ test_demo_knowledge_base (void)
     g_assert_cmpint (first_article (store, &query), ==, 47);
   }
 
-  /* The side panel's search, on two connections in two threads, ranks
-   * exactly as one connection does, and answers asynchronously. */
+  /* The side panel's search, on its own connection in a thread, ranks
+   * exactly as the store does, and answers asynchronously. */
   {
     g_autoptr (DeskArticleSearch) search = desk_article_search_new (path, &error);
     g_autoptr (GAsyncResult) result = NULL;

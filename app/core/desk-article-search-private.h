@@ -13,13 +13,10 @@
 
 G_BEGIN_DECLS
 
-/* Ranks @query on @n_dbs connections to one cache, each taking its share of
- * the articles; the first runs on the calling thread, the others on @pool
- * (NULL when @n_dbs is 1). @statements are their statement caches. */
-GPtrArray *_desk_article_search_query (sqlite3               **dbs,
-                                       GHashTable            **statements,
-                                       guint                   n_dbs,
-                                       GThreadPool            *pool,
+/* Ranks @query on @db, a connection to a cache, with @statements its
+ * statement cache. */
+GPtrArray *_desk_article_search_query (sqlite3                *db,
+                                       GHashTable             *statements,
                                        const DeskArticleQuery *query,
                                        GCancellable           *cancellable,
                                        GError                **error);

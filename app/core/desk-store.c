@@ -1240,7 +1240,7 @@ desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError
   g_return_val_if_fail (DESK_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  return _desk_article_search_query (&self->db, &self->statements, 1, NULL, query, NULL, error);
+  return _desk_article_search_query (self->db, self->statements, query, NULL, error);
 }
 
 GPtrArray *
