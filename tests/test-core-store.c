@@ -10,8 +10,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "desk-article-search.h"
+#include "desk-fts-rank.h"
+#include "desk-fts-tokenizer.h"
 #include "desk-store-private.h"
 
 static char *
@@ -309,6 +312,115 @@ test_fts_query (void)
   g_assert_cmpstr (chinese, ==, "\"提现\"* \"到\"*");
   g_assert_null (empty);
   g_assert_null (_desk_store_fts_query ("\xff\xfe"));
+}
+
+/* desk_bm25_best() orders the best rows as bm25() does, with the same
+ * scores, whatever the query keeps: articles of very different lengths,
+ * prefixes, a column filter, any word, rows left out by other conditions. */
+static void
+test_bm25_best (void)
+{
+  static const char *words[] = {
+    "account", "address", "bank",  "card",     "deposit", "fee",      "identity",
+    "limit",   "network", "phone", "reset",    "review",  "security", "transfer",
+    "verify",  "wallet",  "wire",  "withdraw", "login",   "payment",
+  };
+  static const char *matches[] = {
+    "\"wa\"*",
+    "\"w\"*",
+    "\"re\"* \"ba\"*",
+    "\"fee\"",
+    "{title} : (\"wi\"*)",
+    "\"card\" OR \"wire\" OR \"phone\"",
+    "\"se\"* \"ve\"*",
+    "\"zzz\"",
+  };
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) page =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  sqlite3      *db = NULL;
+  sqlite3_stmt *best = NULL;
+  sqlite3_stmt *bm25 = NULL;
+
+  g_assert_no_error (error);
+  for (gint64 id = 1; id <= 400; id++)
+    {
+      g_autoptr (GString) title = g_string_new (NULL);
+      g_autoptr (GString) body = g_string_new (NULL);
+      /* From a line to a long page, mostly short. */
+      guint n_body_words = 5 + (guint) pow (400, g_rand_double (rand));
+
+      for (guint i = g_rand_int_range (rand, 2, 6); i > 0; i--)
+        g_string_append_printf (title, "%s ",
+                                words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      for (guint i = 0; i < n_body_words; i++)
+        g_string_append_printf (body, "%s ",
+                                words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      g_ptr_array_add (page, make_article (id, title->str, body->str));
+    }
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "c1", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (desk_fts_tokenizer_register (db, &error));
+  g_assert_true (desk_fts_rank_register (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT rowid, desk_bm25_best(articles_fts, ?2, 10.0, 1.0)"
+                                       " AS score FROM articles_fts WHERE articles_fts MATCH ?1"
+                                       " AND rowid % ?3 != 0 ORDER BY score, rowid LIMIT ?2",
+                                       -1, &best, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT rowid, bm25(articles_fts, 10.0, 1.0)"
+                                       " AS score FROM articles_fts WHERE articles_fts MATCH ?1"
+                                       " AND rowid % ?3 != 0 ORDER BY score, rowid LIMIT ?2",
+                                       -1, &bm25, NULL),
+                   ==, SQLITE_OK);
+
+  for (guint m = 0; m < G_N_ELEMENTS (matches); m++)
+    for (int limit = 1; limit <= 40; limit *= 3)
+      for (int modulo = 2; modulo <= 1000; modulo += 998)
+        {
+          guint n_rows = 0;
+
+          g_test_message ("%s, the best %d, leaving out multiples of %d", matches[m], limit,
+                          modulo);
+          for (sqlite3_stmt *stmt = best; stmt != NULL; stmt = stmt == best ? bm25 : NULL)
+            {
+              sqlite3_bind_text (stmt, 1, matches[m], -1, SQLITE_STATIC);
+              sqlite3_bind_int (stmt, 2, limit);
+              sqlite3_bind_int (stmt, 3, modulo);
+            }
+          for (;;)
+            {
+              int rc = sqlite3_step (best);
+
+              g_assert_cmpint (rc, ==, sqlite3_step (bm25));
+              if (rc != SQLITE_ROW)
+                {
+                  g_assert_cmpint (rc, ==, SQLITE_DONE);
+                  break;
+                }
+              g_assert_cmpint (sqlite3_column_int64 (best, 0), ==, sqlite3_column_int64 (bm25, 0));
+              g_assert_cmpfloat_with_epsilon (sqlite3_column_double (best, 1),
+                                              sqlite3_column_double (bm25, 1), 1e-9);
+              n_rows++;
+            }
+          sqlite3_reset (best);
+          sqlite3_reset (bm25);
+          if (m + 1 < G_N_ELEMENTS (matches))
+            g_assert_cmpuint (n_rows, ==, limit);
+        }
+
+  sqlite3_finalize (best);
+  sqlite3_finalize (bm25);
+  sqlite3_close (db);
+  g_clear_object (&store);
+  remove_cache (path);
 }
 
 /* Big views walk an index in sort order, small ones sort their matches: both
@@ -866,6 +978,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/change-signals", test_change_signals);
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
+  g_test_add_func ("/Desk/Core/Store/bm25-best", test_bm25_best);
   g_test_add_func ("/Desk/Core/Store/sort-orders", test_sort_orders);
   g_test_add_func ("/Desk/Core/Store/demo-knowledge-base", test_demo_knowledge_base);
   g_test_add_func ("/Desk/Core/Store/demo-canned-replies", test_demo_canned_replies);

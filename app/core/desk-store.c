@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "desk-article-search-private.h"
+#include "desk-fts-rank.h"
 #include "desk-fts-tokenizer.h"
 #include "desk-json.h"
 #include "desk-sqlite.h"
@@ -193,7 +194,7 @@ _desk_store_migrate (sqlite3 *db, int target_version, GError **error)
   int version = user_version (db);
 
   /* Every connection that goes through here reads the full-text tables. */
-  if (!desk_fts_tokenizer_register (db, error))
+  if (!desk_fts_tokenizer_register (db, error) || !desk_fts_rank_register (db, error))
     return FALSE;
 
   if (version > (int) G_N_ELEMENTS (migrations))
