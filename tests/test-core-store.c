@@ -660,6 +660,100 @@ first_article (DeskStore *store, const DeskArticleQuery *query)
   return ((DeskArticleHit *) g_ptr_array_index (hits, 0))->id;
 }
 
+/* The words suggestions look for: each once, folded, without accents,
+ * stop words and short words, Chinese runs as pairs of characters. */
+static void
+test_suggestion_terms (void)
+{
+  g_autoptr (GPtrArray) terms =
+      _desk_store_suggestion_terms ("Hello, the CAFÉ café in my wallet is OK; 提现到 please");
+  const char *expected[] = { "cafe", "wallet", "提 现", "现 到" };
+
+  g_assert_cmpuint (terms->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_ptr_array_index (terms, i), ==, expected[i]);
+  g_clear_pointer (&terms, g_ptr_array_unref);
+
+  terms = _desk_store_suggestion_terms ("\xff\xfe");
+  g_assert_cmpuint (terms->len, ==, 0);
+}
+
+/* Long words that every article holds, and a short one that one article
+ * holds: suggestions look for the rare word, so that article comes first,
+ * for articles and canned replies alike. */
+#define COMMON_WORDS                                                                               \
+  "unfortunately cryptocurrency transaction confirmation international withdrawal "                \
+  "verification documentation authentication administrator notification"
+
+static void
+test_rarest_word_suggestions (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) articles =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GPtrArray) canned =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  g_autoptr (GPtrArray) replies = NULL;
+  g_autoptr (DeskTermCounts) counts = NULL;
+  g_autofree char *match = NULL;
+  DeskArticleQuery query = {
+    .text = "Unfortunately my cryptocurrency transaction confirmation for an international "
+            "withdrawal needs verification, documentation, authentication, an administrator "
+            "and a notification: I forgot the memo!",
+    .any_word = TRUE,
+    .limit = 3,
+  };
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  for (gint64 id = 1; id <= 8; id++)
+    {
+      DeskCannedRecord *reply = g_new0 (DeskCannedRecord, 1);
+      const char       *body =
+          id == 5 ? "Add the memo. " COMMON_WORDS : COMMON_WORDS " " COMMON_WORDS " " COMMON_WORDS;
+
+      g_ptr_array_add (articles, make_article (id, id == 5 ? "Deposit tags" : "Withdrawals", body));
+      reply->id = id;
+      reply->title = g_strdup (id == 5 ? "Deposit tags" : "Withdrawals");
+      reply->shortcut = g_strdup_printf ("reply%" G_GINT64_FORMAT, id);
+      reply->body = g_strdup (body);
+      g_ptr_array_add (canned, reply);
+    }
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, articles, "a1", &error));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, canned, "c1", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (first_article (store, &query), ==, 5);
+  replies = desk_store_suggest_canned (store, query.text, 3);
+  g_assert_cmpuint (replies->len, >, 0);
+  g_assert_cmpint (((DeskCannedRecord *) g_ptr_array_index (replies, 0))->id, ==, 5);
+
+  /* The rarest first, words no article holds left out. */
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (desk_fts_tokenizer_register (db, &error));
+  counts = desk_term_counts_new (db, "articles_fts", &error);
+  g_assert_no_error (error);
+  match = _desk_store_fts_any_word_query (counts, "forgot the memo for my withdrawal");
+  g_assert_cmpstr (match, ==, "\"memo\" OR \"withdrawal\"");
+  g_assert_null (_desk_store_fts_any_word_query (counts, "nothing matches"));
+
+  /* Counts follow the cache when another connection changes it. */
+  g_assert_cmpint (desk_term_counts_lookup (counts, "memo"), ==, 1);
+  g_ptr_array_set_size (articles, 0);
+  g_ptr_array_add (articles, make_article (9, "Memo", "Where the memo goes."));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, articles, "a2", &error));
+  g_assert_cmpint (desk_term_counts_lookup (counts, "memo"), ==, 2);
+
+  g_clear_pointer (&counts, desk_term_counts_free);
+  sqlite3_close (db);
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 static void
 test_demo_knowledge_base (void)
 {
@@ -979,6 +1073,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
   g_test_add_func ("/Desk/Core/Store/bm25-best", test_bm25_best);
+  g_test_add_func ("/Desk/Core/Store/suggestion-terms", test_suggestion_terms);
+  g_test_add_func ("/Desk/Core/Store/rarest-word-suggestions", test_rarest_word_suggestions);
   g_test_add_func ("/Desk/Core/Store/sort-orders", test_sort_orders);
   g_test_add_func ("/Desk/Core/Store/demo-knowledge-base", test_demo_knowledge_base);
   g_test_add_func ("/Desk/Core/Store/demo-canned-replies", test_demo_canned_replies);

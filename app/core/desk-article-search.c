@@ -19,9 +19,10 @@ struct _DeskArticleSearch
 {
   GObject parent_instance;
 
-  sqlite3    *db;
-  GHashTable *statements;
-  GMutex      lock; /* one search at a time on the connection */
+  sqlite3        *db;
+  GHashTable     *statements;
+  DeskTermCounts *article_terms;
+  GMutex          lock; /* one search at a time on the connection */
 };
 
 G_DEFINE_FINAL_TYPE (DeskArticleSearch, desk_article_search, G_TYPE_OBJECT)
@@ -206,6 +207,7 @@ load_hits (sqlite3 *db, GHashTable *statements, const char *match, GArray *ids)
 GPtrArray *
 _desk_article_search_query (sqlite3                *db,
                             GHashTable             *statements,
+                            DeskTermCounts         *article_terms,
                             const DeskArticleQuery *query,
                             GCancellable           *cancellable,
                             GError                **error)
@@ -217,7 +219,7 @@ _desk_article_search_query (sqlite3                *db,
   g_autofree char *query_language = NULL;
   Tier             tier = { 0 };
 
-  match = query->any_word ? _desk_store_fts_any_word_query (query->text)
+  match = query->any_word ? _desk_store_fts_any_word_query (article_terms, query->text)
                           : _desk_store_fts_query (query->text);
   if (match == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_hit_free);
@@ -260,6 +262,7 @@ desk_article_search_finalize (GObject *object)
   DeskArticleSearch *self = DESK_ARTICLE_SEARCH (object);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->article_terms, desk_term_counts_free);
   sqlite3_close (self->db);
   g_mutex_clear (&self->lock);
 
@@ -300,6 +303,9 @@ desk_article_search_new (const char *cache_path, GError **error)
   self->statements = desk_sqlite_statement_cache_new ();
   if (!desk_fts_tokenizer_register (self->db, error) || !desk_fts_rank_register (self->db, error))
     return NULL;
+  self->article_terms = desk_term_counts_new (self->db, "articles_fts", error);
+  if (self->article_terms == NULL)
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -318,7 +324,8 @@ desk_article_search_run (DeskArticleSearch      *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  return _desk_article_search_query (self->db, self->statements, query, cancellable, error);
+  return _desk_article_search_query (self->db, self->statements, self->article_terms, query,
+                                     cancellable, error);
 }
 
 /* The query of a search in a thread, with its own copies of the strings. */
