@@ -312,6 +312,72 @@ test_fts_query (void)
   g_assert_cmpstr (chinese, ==, "\"提现\"* \"到\"*");
   g_assert_null (empty);
   g_assert_null (_desk_store_fts_query ("\xff\xfe"));
+
+  /* A lone letter starts no search anywhere; a lone Chinese character,
+   * two letters, or a letter before other words do. */
+  g_assert_null (_desk_store_fts_query ("w"));
+  g_assert_null (_desk_store_fts_query (" é, "));
+  g_assert_false (desk_store_text_starts_search ("w"));
+  g_assert_false (desk_store_text_starts_search (" ?! "));
+  g_assert_false (desk_store_text_starts_search (NULL));
+  g_assert_true (desk_store_text_starts_search ("wi"));
+  g_assert_true (desk_store_text_starts_search ("提"));
+  g_assert_true (desk_store_text_starts_search ("a fee"));
+}
+
+/* The rule holds for every search of the store: the knowledge base finds
+ * nothing for a lone letter, the canned replies and the inbox are listed
+ * as for an empty search. */
+static void
+test_lone_letter (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) page =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GPtrArray) tickets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  g_autoptr (GPtrArray) canned =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  g_autoptr (GPtrArray) hits = NULL;
+  g_autoptr (GPtrArray) replies = NULL;
+  DeskCannedRecord *reply = g_new0 (DeskCannedRecord, 1);
+  DeskInboxFilter   filter = { .search = "w" };
+
+  g_assert_no_error (error);
+  g_ptr_array_add (page, make_article (1, "Withdrawal limits", "Daily caps."));
+  g_ptr_array_add (tickets, make_ticket (1, "Withdrawal stuck"));
+  g_ptr_array_add (tickets, make_ticket (2, "Deposit missing"));
+  reply->id = 1;
+  reply->title = g_strdup ("Withdrawal delays");
+  reply->shortcut = g_strdup ("delay");
+  reply->body = g_strdup ("Withdrawals can take a day.");
+  g_ptr_array_add (canned, reply);
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "a", &error));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, tickets, "t", &error));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, canned, "c", &error));
+  g_assert_no_error (error);
+
+  hits = desk_store_search_articles (store, "w", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = desk_store_search_articles (store, "wi", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, &error), ==, 2);
+  filter.search = "wi";
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, &error), ==, 1);
+  g_assert_no_error (error);
+
+  replies = desk_store_find_canned (store, "w", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (replies->len, ==, 1);
+
+  g_clear_object (&store);
+  remove_cache (path);
 }
 
 /* desk_bm25_best() orders the best rows as bm25() does, with the same
@@ -1072,6 +1138,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/change-signals", test_change_signals);
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
+  g_test_add_func ("/Desk/Core/Store/lone-letter", test_lone_letter);
   g_test_add_func ("/Desk/Core/Store/bm25-best", test_bm25_best);
   g_test_add_func ("/Desk/Core/Store/suggestion-terms", test_suggestion_terms);
   g_test_add_func ("/Desk/Core/Store/rarest-word-suggestions", test_rarest_word_suggestions);

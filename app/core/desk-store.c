@@ -1133,11 +1133,11 @@ _desk_store_fts_query (const char *text)
         continue;
       for (guint j = i + 1; words[j]; j++)
         last &= *words[j] == '\0';
-      /* A one-letter word being typed after others narrows little and
-       * costs most (no prefix index holds one letter): it waits for its
-       * second letter. */
-      if (last && query->len > 0 && g_utf8_strlen (words[i], -1) == 1 &&
-          !is_ideograph (g_utf8_get_char (words[i])))
+      /* A one-letter word being typed narrows little and costs most (no
+       * prefix index holds one letter): it waits for its second letter.
+       * Alone, it starts no search at all. A Chinese or Japanese
+       * character is a word of its own, and goes. */
+      if (last && g_utf8_strlen (words[i], -1) == 1 && !is_ideograph (g_utf8_get_char (words[i])))
         break;
       if (query->len > 0)
         g_string_append_c (query, ' ');
@@ -1145,6 +1145,14 @@ _desk_store_fts_query (const char *text)
     }
 
   return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
+gboolean
+desk_store_text_starts_search (const char *text)
+{
+  g_autofree char *query = _desk_store_fts_query (text);
+
+  return query != NULL;
 }
 
 #define MAX_SUGGESTION_TERMS 10
