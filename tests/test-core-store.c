@@ -292,6 +292,28 @@ test_article_search (void)
   g_assert_cmpuint (hits->len, ==, 0);
   g_clear_pointer (&hits, g_ptr_array_unref);
 
+  /* The titles' index follows a new title and a deleted article. */
+  g_ptr_array_set_size (page, 0);
+  g_ptr_array_add (page, make_article (2, "Daily caps", "Per level."));
+  g_ptr_array_add (page, make_article (3, "Withdrawal fees", "Per network."));
+  ((DeskArticleRecord *) g_ptr_array_index (page, 1))->deleted = TRUE;
+  g_ptr_array_add (page, make_article (4, "Withdrawal addresses", "Whitelist them."));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "c4", &error));
+  hits = desk_store_search_articles (store, "withdr", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 0))->id, ==, 4);
+  g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 1))->id, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  g_ptr_array_set_size (page, 0);
+  g_ptr_array_add (page, make_article (4, "Withdrawal addresses", "Whitelist them."));
+  ((DeskArticleRecord *) g_ptr_array_index (page, 0))->deleted = TRUE;
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "c5", &error));
+  hits = desk_store_search_articles (store, "withdr", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 0))->id, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
   g_clear_object (&store);
   remove_cache (path);
 }

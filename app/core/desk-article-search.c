@@ -55,7 +55,7 @@ bind_named_text (sqlite3_stmt *stmt, const char *name, const char *value)
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
 }
 
-/* The filters of a tier, as conditions on a row of articles_fts. */
+/* The filters of a tier, as conditions on a row of its full-text table. */
 static void
 append_filters (GString *sql, const Tier *tier, gboolean has_seen)
 {
@@ -90,12 +90,16 @@ append_filters (GString *sql, const Tier *tier, gboolean has_seen)
  * at p99 here); desk_bm25_best() gives the same order, reading the lengths
  * of the articles that can still be among the best :limit only. */
 static const char *
-rank_sql (const Tier *tier, gboolean has_seen)
+rank_sql (const Tier *tier, gboolean titles, gboolean has_seen)
 {
   g_autoptr (GString) sql = g_string_new (NULL);
 
-  g_string_append (sql, "SELECT rowid, desk_bm25_best(articles_fts, :limit, 10.0, 1.0) AS score"
-                        " FROM articles_fts WHERE articles_fts MATCH :match");
+  if (titles)
+    g_string_append (sql, "SELECT rowid, desk_bm25_best(article_titles_fts, :limit) AS score"
+                          " FROM article_titles_fts WHERE article_titles_fts MATCH :match");
+  else
+    g_string_append (sql, "SELECT rowid, desk_bm25_best(articles_fts, :limit, 10.0, 1.0) AS score"
+                          " FROM articles_fts WHERE articles_fts MATCH :match");
   append_filters (sql, tier, has_seen);
   g_string_append (sql, " ORDER BY score, rowid LIMIT :limit");
 
@@ -116,11 +120,16 @@ ids_json (GArray *ids)
   return g_string_free (json, FALSE);
 }
 
-/* Adds to @ids the best articles that match @match, leaving out those
- * already in @ids, up to @tier->limit ids in all. */
+/* Adds to @ids the best articles that match @match, in their @titles or
+ * anywhere, leaving out those already in @ids, up to @tier->limit ids in
+ * all. */
 static gboolean
-rank_tier (
-    const Tier *tier, const char *match, GArray *ids, GCancellable *cancellable, GError **error)
+rank_tier (const Tier   *tier,
+           gboolean      titles,
+           const char   *match,
+           GArray       *ids,
+           GCancellable *cancellable,
+           GError      **error)
 {
   g_autofree char *seen = ids_json (ids);
   sqlite3_stmt    *stmt;
@@ -131,7 +140,8 @@ rank_tier (
   if (ids->len >= tier->limit)
     return TRUE;
 
-  stmt = desk_sqlite_prepare_cached (tier->db, tier->statements, rank_sql (tier, ids->len > 0));
+  stmt = desk_sqlite_prepare_cached (tier->db, tier->statements,
+                                     rank_sql (tier, titles, ids->len > 0));
   bind_named_text (stmt, ":match", match);
   bind_named_text (stmt, ":seen", seen);
   bind_named_text (stmt, ":category", tier->query->category);
@@ -214,7 +224,6 @@ _desk_article_search_query (sqlite3                *db,
 {
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *match = NULL;
-  g_autofree char *title_match = NULL;
   g_autofree char *language = NULL;
   g_autofree char *query_language = NULL;
   Tier             tier = { 0 };
@@ -224,7 +233,6 @@ _desk_article_search_query (sqlite3                *db,
   if (match == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_hit_free);
 
-  title_match = g_strdup_printf ("{title} : (%s)", match);
   language = locale_language (query->prefer_locale);
   if (language != NULL && *language == '\0')
     g_clear_pointer (&language, g_free);
@@ -240,16 +248,17 @@ _desk_article_search_query (sqlite3                *db,
   };
 
   /* Articles in the customer's language come first, and among them those
-   * that match in the title, then those that match in the body only. A
-   * title tier also keeps a short prefix fast: bm25 then ranks the articles
-   * whose titles match, not every article that mentions it. A suggestion's
-   * many words rank as one tier. */
+   * that match in the title, then those that match in the body only. The
+   * titles have an index of their own, of short doclists: a title tier
+   * keeps a short prefix fast, bm25 then ranks the articles whose titles
+   * match, not every article that mentions it. A suggestion's many words
+   * rank as one tier. */
   for (guint pass = 0; pass < (language != NULL ? 2 : 1); pass++)
     {
       tier.other_languages = pass == 1;
-      if (!query->any_word && !rank_tier (&tier, title_match, ids, cancellable, error))
+      if (!query->any_word && !rank_tier (&tier, TRUE, match, ids, cancellable, error))
         return NULL;
-      if (!rank_tier (&tier, match, ids, cancellable, error))
+      if (!rank_tier (&tier, FALSE, match, ids, cancellable, error))
         return NULL;
     }
 
