@@ -10,8 +10,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "desk-article-search.h"
+#include "desk-fts-rank.h"
+#include "desk-fts-tokenizer.h"
 #include "desk-store-private.h"
 
 static char *
@@ -289,6 +292,28 @@ test_article_search (void)
   g_assert_cmpuint (hits->len, ==, 0);
   g_clear_pointer (&hits, g_ptr_array_unref);
 
+  /* The titles' index follows a new title and a deleted article. */
+  g_ptr_array_set_size (page, 0);
+  g_ptr_array_add (page, make_article (2, "Daily caps", "Per level."));
+  g_ptr_array_add (page, make_article (3, "Withdrawal fees", "Per network."));
+  ((DeskArticleRecord *) g_ptr_array_index (page, 1))->deleted = TRUE;
+  g_ptr_array_add (page, make_article (4, "Withdrawal addresses", "Whitelist them."));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "c4", &error));
+  hits = desk_store_search_articles (store, "withdr", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 0))->id, ==, 4);
+  g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 1))->id, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  g_ptr_array_set_size (page, 0);
+  g_ptr_array_add (page, make_article (4, "Withdrawal addresses", "Whitelist them."));
+  ((DeskArticleRecord *) g_ptr_array_index (page, 0))->deleted = TRUE;
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "c5", &error));
+  hits = desk_store_search_articles (store, "withdr", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (((DeskArticleHit *) g_ptr_array_index (hits, 0))->id, ==, 1);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
   g_clear_object (&store);
   remove_cache (path);
 }
@@ -309,6 +334,181 @@ test_fts_query (void)
   g_assert_cmpstr (chinese, ==, "\"提现\"* \"到\"*");
   g_assert_null (empty);
   g_assert_null (_desk_store_fts_query ("\xff\xfe"));
+
+  /* A lone letter starts no search anywhere; a lone Chinese character,
+   * two letters, or a letter before other words do. */
+  g_assert_null (_desk_store_fts_query ("w"));
+  g_assert_null (_desk_store_fts_query (" é, "));
+  g_assert_false (desk_store_text_starts_search ("w"));
+  g_assert_false (desk_store_text_starts_search (" ?! "));
+  g_assert_false (desk_store_text_starts_search (NULL));
+  g_assert_true (desk_store_text_starts_search ("wi"));
+  g_assert_true (desk_store_text_starts_search ("提"));
+  g_assert_true (desk_store_text_starts_search ("a fee"));
+}
+
+/* The rule holds for every search of the store: the knowledge base finds
+ * nothing for a lone letter, the canned replies and the inbox are listed
+ * as for an empty search. */
+static void
+test_lone_letter (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) page =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GPtrArray) tickets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_ticket_record_free);
+  g_autoptr (GPtrArray) canned =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  g_autoptr (GPtrArray) hits = NULL;
+  g_autoptr (GPtrArray) replies = NULL;
+  DeskCannedRecord *reply = g_new0 (DeskCannedRecord, 1);
+  DeskInboxFilter   filter = { .search = "w" };
+
+  g_assert_no_error (error);
+  g_ptr_array_add (page, make_article (1, "Withdrawal limits", "Daily caps."));
+  g_ptr_array_add (tickets, make_ticket (1, "Withdrawal stuck"));
+  g_ptr_array_add (tickets, make_ticket (2, "Deposit missing"));
+  reply->id = 1;
+  reply->title = g_strdup ("Withdrawal delays");
+  reply->shortcut = g_strdup ("delay");
+  reply->body = g_strdup ("Withdrawals can take a day.");
+  g_ptr_array_add (canned, reply);
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "a", &error));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_TICKETS, tickets, "t", &error));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, canned, "c", &error));
+  g_assert_no_error (error);
+
+  hits = desk_store_search_articles (store, "w", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = desk_store_search_articles (store, "wi", 10, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, &error), ==, 2);
+  filter.search = "wi";
+  g_assert_cmpint (desk_store_count_tickets (store, &filter, &error), ==, 1);
+  g_assert_no_error (error);
+
+  replies = desk_store_find_canned (store, "w", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (replies->len, ==, 1);
+
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
+/* desk_bm25_best() orders the best rows as bm25() does, with the same
+ * scores, whatever the query keeps: articles of very different lengths,
+ * prefixes, a column filter, any word, rows left out by other conditions. */
+static void
+test_bm25_best (void)
+{
+  static const char *words[] = {
+    "account", "address", "bank",  "card",     "deposit", "fee",      "identity",
+    "limit",   "network", "phone", "reset",    "review",  "security", "transfer",
+    "verify",  "wallet",  "wire",  "withdraw", "login",   "payment",
+  };
+  static const char *matches[] = {
+    "\"wa\"*",
+    "\"w\"*",
+    "\"re\"* \"ba\"*",
+    "\"fee\"",
+    "{title} : (\"wi\"*)",
+    "\"card\" OR \"wire\" OR \"phone\"",
+    "\"se\"* \"ve\"*",
+    "\"zzz\"",
+  };
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) page =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  sqlite3      *db = NULL;
+  sqlite3_stmt *best = NULL;
+  sqlite3_stmt *bm25 = NULL;
+
+  g_assert_no_error (error);
+  for (gint64 id = 1; id <= 400; id++)
+    {
+      g_autoptr (GString) title = g_string_new (NULL);
+      g_autoptr (GString) body = g_string_new (NULL);
+      /* From a line to a long page, mostly short. */
+      guint n_body_words = 5 + (guint) pow (400, g_rand_double (rand));
+
+      for (guint i = g_rand_int_range (rand, 2, 6); i > 0; i--)
+        g_string_append_printf (title, "%s ",
+                                words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      for (guint i = 0; i < n_body_words; i++)
+        g_string_append_printf (body, "%s ",
+                                words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      g_ptr_array_add (page, make_article (id, title->str, body->str));
+    }
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, page, "c1", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (desk_fts_tokenizer_register (db, &error));
+  g_assert_true (desk_fts_rank_register (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT rowid, desk_bm25_best(articles_fts, ?2, 10.0, 1.0)"
+                                       " AS score FROM articles_fts WHERE articles_fts MATCH ?1"
+                                       " AND rowid % ?3 != 0 ORDER BY score, rowid LIMIT ?2",
+                                       -1, &best, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT rowid, bm25(articles_fts, 10.0, 1.0)"
+                                       " AS score FROM articles_fts WHERE articles_fts MATCH ?1"
+                                       " AND rowid % ?3 != 0 ORDER BY score, rowid LIMIT ?2",
+                                       -1, &bm25, NULL),
+                   ==, SQLITE_OK);
+
+  for (guint m = 0; m < G_N_ELEMENTS (matches); m++)
+    for (int limit = 1; limit <= 40; limit *= 3)
+      for (int modulo = 2; modulo <= 1000; modulo += 998)
+        {
+          guint n_rows = 0;
+
+          g_test_message ("%s, the best %d, leaving out multiples of %d", matches[m], limit,
+                          modulo);
+          for (sqlite3_stmt *stmt = best; stmt != NULL; stmt = stmt == best ? bm25 : NULL)
+            {
+              sqlite3_bind_text (stmt, 1, matches[m], -1, SQLITE_STATIC);
+              sqlite3_bind_int (stmt, 2, limit);
+              sqlite3_bind_int (stmt, 3, modulo);
+            }
+          for (;;)
+            {
+              int rc = sqlite3_step (best);
+
+              g_assert_cmpint (rc, ==, sqlite3_step (bm25));
+              if (rc != SQLITE_ROW)
+                {
+                  g_assert_cmpint (rc, ==, SQLITE_DONE);
+                  break;
+                }
+              g_assert_cmpint (sqlite3_column_int64 (best, 0), ==, sqlite3_column_int64 (bm25, 0));
+              g_assert_cmpfloat_with_epsilon (sqlite3_column_double (best, 1),
+                                              sqlite3_column_double (bm25, 1), 1e-9);
+              n_rows++;
+            }
+          sqlite3_reset (best);
+          sqlite3_reset (bm25);
+          if (m + 1 < G_N_ELEMENTS (matches))
+            g_assert_cmpuint (n_rows, ==, limit);
+        }
+
+  sqlite3_finalize (best);
+  sqlite3_finalize (bm25);
+  sqlite3_close (db);
+  g_clear_object (&store);
+  remove_cache (path);
 }
 
 /* Big views walk an index in sort order, small ones sort their matches: both
@@ -548,6 +748,100 @@ first_article (DeskStore *store, const DeskArticleQuery *query)
   return ((DeskArticleHit *) g_ptr_array_index (hits, 0))->id;
 }
 
+/* The words suggestions look for: each once, folded, without accents,
+ * stop words and short words, Chinese runs as pairs of characters. */
+static void
+test_suggestion_terms (void)
+{
+  g_autoptr (GPtrArray) terms =
+      _desk_store_suggestion_terms ("Hello, the CAFÉ café in my wallet is OK; 提现到 please");
+  const char *expected[] = { "cafe", "wallet", "提 现", "现 到" };
+
+  g_assert_cmpuint (terms->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_ptr_array_index (terms, i), ==, expected[i]);
+  g_clear_pointer (&terms, g_ptr_array_unref);
+
+  terms = _desk_store_suggestion_terms ("\xff\xfe");
+  g_assert_cmpuint (terms->len, ==, 0);
+}
+
+/* Long words that every article holds, and a short one that one article
+ * holds: suggestions look for the rare word, so that article comes first,
+ * for articles and canned replies alike. */
+#define COMMON_WORDS                                                                               \
+  "unfortunately cryptocurrency transaction confirmation international withdrawal "                \
+  "verification documentation authentication administrator notification"
+
+static void
+test_rarest_word_suggestions (void)
+{
+  g_autofree char *path = temp_cache_path ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DeskStore) store = desk_store_new (path, &error);
+  g_autoptr (GPtrArray) articles =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_article_record_free);
+  g_autoptr (GPtrArray) canned =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
+  g_autoptr (GPtrArray) replies = NULL;
+  g_autoptr (DeskTermCounts) counts = NULL;
+  g_autofree char *match = NULL;
+  DeskArticleQuery query = {
+    .text = "Unfortunately my cryptocurrency transaction confirmation for an international "
+            "withdrawal needs verification, documentation, authentication, an administrator "
+            "and a notification: I forgot the memo!",
+    .any_word = TRUE,
+    .limit = 3,
+  };
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  for (gint64 id = 1; id <= 8; id++)
+    {
+      DeskCannedRecord *reply = g_new0 (DeskCannedRecord, 1);
+      const char       *body =
+          id == 5 ? "Add the memo. " COMMON_WORDS : COMMON_WORDS " " COMMON_WORDS " " COMMON_WORDS;
+
+      g_ptr_array_add (articles, make_article (id, id == 5 ? "Deposit tags" : "Withdrawals", body));
+      reply->id = id;
+      reply->title = g_strdup (id == 5 ? "Deposit tags" : "Withdrawals");
+      reply->shortcut = g_strdup_printf ("reply%" G_GINT64_FORMAT, id);
+      reply->body = g_strdup (body);
+      g_ptr_array_add (canned, reply);
+    }
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, articles, "a1", &error));
+  g_assert_true (desk_store_apply_page (store, DESK_STORE_COLLECTION_CANNED, canned, "c1", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (first_article (store, &query), ==, 5);
+  replies = desk_store_suggest_canned (store, query.text, 3);
+  g_assert_cmpuint (replies->len, >, 0);
+  g_assert_cmpint (((DeskCannedRecord *) g_ptr_array_index (replies, 0))->id, ==, 5);
+
+  /* The rarest first, words no article holds left out. */
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_true (desk_fts_tokenizer_register (db, &error));
+  counts = desk_term_counts_new (db, "articles_fts", &error);
+  g_assert_no_error (error);
+  match = _desk_store_fts_any_word_query (counts, "forgot the memo for my withdrawal");
+  g_assert_cmpstr (match, ==, "\"memo\" OR \"withdrawal\"");
+  g_assert_null (_desk_store_fts_any_word_query (counts, "nothing matches"));
+
+  /* Counts follow the cache when another connection changes it. */
+  g_assert_cmpint (desk_term_counts_lookup (counts, "memo"), ==, 1);
+  g_ptr_array_set_size (articles, 0);
+  g_ptr_array_add (articles, make_article (9, "Memo", "Where the memo goes."));
+  g_assert_true (
+      desk_store_apply_page (store, DESK_STORE_COLLECTION_ARTICLES, articles, "a2", &error));
+  g_assert_cmpint (desk_term_counts_lookup (counts, "memo"), ==, 2);
+
+  g_clear_pointer (&counts, desk_term_counts_free);
+  sqlite3_close (db);
+  g_clear_object (&store);
+  remove_cache (path);
+}
+
 static void
 test_demo_knowledge_base (void)
 {
@@ -638,8 +932,8 @@ test_demo_knowledge_base (void)
     g_assert_cmpint (first_article (store, &query), ==, 47);
   }
 
-  /* The side panel's search, on two connections in two threads, ranks
-   * exactly as one connection does, and answers asynchronously. */
+  /* The side panel's search, on its own connection in a thread, ranks
+   * exactly as the store does, and answers asynchronously. */
   {
     g_autoptr (DeskArticleSearch) search = desk_article_search_new (path, &error);
     g_autoptr (GAsyncResult) result = NULL;
@@ -929,6 +1223,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Store/change-signals", test_change_signals);
   g_test_add_func ("/Desk/Core/Store/article-search", test_article_search);
   g_test_add_func ("/Desk/Core/Store/fts-query", test_fts_query);
+  g_test_add_func ("/Desk/Core/Store/lone-letter", test_lone_letter);
+  g_test_add_func ("/Desk/Core/Store/bm25-best", test_bm25_best);
+  g_test_add_func ("/Desk/Core/Store/suggestion-terms", test_suggestion_terms);
+  g_test_add_func ("/Desk/Core/Store/rarest-word-suggestions", test_rarest_word_suggestions);
   g_test_add_func ("/Desk/Core/Store/sort-orders", test_sort_orders);
   g_test_add_func ("/Desk/Core/Store/demo-knowledge-base", test_demo_knowledge_base);
   g_test_add_func ("/Desk/Core/Store/demo-canned-replies", test_demo_canned_replies);

@@ -10,16 +10,15 @@
 #include <sqlite3.h>
 
 #include "desk-article-search.h"
+#include "desk-term-counts.h"
 
 G_BEGIN_DECLS
 
-/* Ranks @query on @n_dbs connections to one cache, each taking its share of
- * the articles; the first runs on the calling thread, the others on @pool
- * (NULL when @n_dbs is 1). @statements are their statement caches. */
-GPtrArray *_desk_article_search_query (sqlite3               **dbs,
-                                       GHashTable            **statements,
-                                       guint                   n_dbs,
-                                       GThreadPool            *pool,
+/* Ranks @query on @db, a connection to a cache, with @statements its
+ * statement cache and @article_terms the counts of articles_fts's words. */
+GPtrArray *_desk_article_search_query (sqlite3                *db,
+                                       GHashTable             *statements,
+                                       DeskTermCounts         *article_terms,
                                        const DeskArticleQuery *query,
                                        GCancellable           *cancellable,
                                        GError                **error);

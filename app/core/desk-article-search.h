@@ -17,9 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DeskArticleSearch, desk_article_search, DESK, ARTICLE_SEARCH, GObject)
 
-/* Knowledge-base search off the main thread, on read-only connections of
- * its own to the cache: a search as the agent types never holds up a frame,
- * and each one ranks the two halves of the knowledge base side by side. */
+/* Knowledge-base search off the main thread, on a read-only connection of
+ * its own to the cache: a search as the agent types never holds up a frame. */
 DeskArticleSearch *desk_article_search_new (const char *cache_path, GError **error);
 
 /* Blocks; safe from any thread, one search at a time. Returns the hits

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "desk-article-search-private.h"
+#include "desk-fts-rank.h"
 #include "desk-fts-tokenizer.h"
 #include "desk-json.h"
 #include "desk-sqlite.h"
@@ -19,9 +20,11 @@ struct _DeskStore
 {
   GObject parent_instance;
 
-  char       *path;
-  sqlite3    *db;
-  GHashTable *statements; /* SQL text -> sqlite3_stmt */
+  char           *path;
+  sqlite3        *db;
+  GHashTable     *statements; /* SQL text -> sqlite3_stmt */
+  DeskTermCounts *article_terms;
+  DeskTermCounts *canned_terms;
 
   gboolean loading_without_sort_indexes;
 };
@@ -155,6 +158,19 @@ static const char *migrations[] = {
   "CREATE VIRTUAL TABLE canned_fts USING fts5 (title, shortcut, body, content='canned',"
   "  content_rowid='id', tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2', prefix='2 3');"
   "INSERT INTO canned_fts (canned_fts) VALUES ('rebuild');",
+
+  /* 6: a knowledge-base search in the customer's language, or in one
+   * category, lists the articles that pass from an index: locale follows
+   * the body in a row, and reading it from the table read every article's
+   * overflow pages (13 ms for 10,000 articles of 2 KB, 0.4 ms so). */
+  "CREATE INDEX articles_by_locale ON articles (locale, category);",
+
+  /* 7: the articles' titles have a full-text index of their own: a search
+   * ranks title matches first, and finding them in the index of whole
+   * articles walked the doclists of every article that mentions the words. */
+  "CREATE VIRTUAL TABLE article_titles_fts USING fts5 (title, content='articles',"
+  "  content_rowid='id', tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2', prefix='2 3');"
+  "INSERT INTO article_titles_fts (article_titles_fts) VALUES ('rebuild');",
 };
 
 static const char *collection_names[] = { "tickets", "messages", "articles", "canned" };
@@ -193,7 +209,7 @@ _desk_store_migrate (sqlite3 *db, int target_version, GError **error)
   int version = user_version (db);
 
   /* Every connection that goes through here reads the full-text tables. */
-  if (!desk_fts_tokenizer_register (db, error))
+  if (!desk_fts_tokenizer_register (db, error) || !desk_fts_rank_register (db, error))
     return FALSE;
 
   if (version > (int) G_N_ELEMENTS (migrations))
@@ -241,6 +257,13 @@ desk_store_new (const char *path, GError **error)
 
   if (!exec (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", error) ||
       !_desk_store_migrate (self->db, G_N_ELEMENTS (migrations), error))
+    return NULL;
+
+  self->article_terms = desk_term_counts_new (self->db, "articles_fts", error);
+  if (self->article_terms == NULL)
+    return NULL;
+  self->canned_terms = desk_term_counts_new (self->db, "canned_fts", error);
+  if (self->canned_terms == NULL)
     return NULL;
 
   return g_steal_pointer (&self);
@@ -303,6 +326,8 @@ static const char *index_before[] = {
   "INSERT INTO messages_fts (messages_fts, rowid, body) SELECT 'delete', id, body FROM messages"
   " WHERE id IN (SELECT value FROM json_each(?1))",
   "INSERT INTO articles_fts (articles_fts, rowid, title, body) SELECT 'delete', id, title, body"
+  " FROM articles WHERE id IN (SELECT value FROM json_each(?1));"
+  "INSERT INTO article_titles_fts (article_titles_fts, rowid, title) SELECT 'delete', id, title"
   " FROM articles WHERE id IN (SELECT value FROM json_each(?1))",
   "INSERT INTO canned_fts (canned_fts, rowid, title, shortcut, body) SELECT 'delete', id, title,"
   " shortcut, body FROM canned WHERE id IN (SELECT value FROM json_each(?1))",
@@ -315,6 +340,8 @@ static const char *index_after[] = {
   "INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages"
   " WHERE id IN (SELECT value FROM json_each(?1))",
   "INSERT INTO articles_fts (rowid, title, body) SELECT id, title, body FROM articles"
+  " WHERE id IN (SELECT value FROM json_each(?1));"
+  "INSERT INTO article_titles_fts (rowid, title) SELECT id, title FROM articles"
   " WHERE id IN (SELECT value FROM json_each(?1))",
   "INSERT INTO canned_fts (rowid, title, shortcut, body) SELECT id, title, shortcut, body"
   " FROM canned WHERE id IN (SELECT value FROM json_each(?1))",
@@ -1142,11 +1169,11 @@ _desk_store_fts_query (const char *text)
         continue;
       for (guint j = i + 1; words[j]; j++)
         last &= *words[j] == '\0';
-      /* A one-letter word being typed after others narrows little and
-       * costs most (no prefix index holds one letter): it waits for its
-       * second letter. */
-      if (last && query->len > 0 && g_utf8_strlen (words[i], -1) == 1 &&
-          !is_ideograph (g_utf8_get_char (words[i])))
+      /* A one-letter word being typed narrows little and costs most (no
+       * prefix index holds one letter): it waits for its second letter.
+       * Alone, it starts no search at all. A Chinese or Japanese
+       * character is a word of its own, and goes. */
+      if (last && g_utf8_strlen (words[i], -1) == 1 && !is_ideograph (g_utf8_get_char (words[i])))
         break;
       if (query->len > 0)
         g_string_append_c (query, ' ');
@@ -1154,6 +1181,14 @@ _desk_store_fts_query (const char *text)
     }
 
   return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
+gboolean
+desk_store_text_starts_search (const char *text)
+{
+  g_autofree char *query = _desk_store_fts_query (text);
+
+  return query != NULL;
 }
 
 #define MAX_SUGGESTION_TERMS 10
@@ -1181,27 +1216,30 @@ add_term (GPtrArray *terms, GHashTable *seen, char *term)
   g_ptr_array_add (terms, term);
 }
 
-/* Longer words are rarer, and say more of what a message is about. */
-static int
-compare_term_length (gconstpointer a, gconstpointer b)
+/* @word without its accents, as the index holds it (remove_diacritics). */
+static char *
+strip_diacritics (const char *word)
 {
-  glong x = g_utf8_strlen (*(const char *const *) a, -1);
-  glong y = g_utf8_strlen (*(const char *const *) b, -1);
+  g_autofree char *decomposed = g_utf8_normalize (word, -1, G_NORMALIZE_NFD);
+  g_autoptr (GString) stripped = g_string_new (NULL);
 
-  return (y > x) - (y < x);
+  for (const char *p = decomposed; p && *p; p = g_utf8_next_char (p))
+    if (g_unichar_type (g_utf8_get_char (p)) != G_UNICODE_NON_SPACING_MARK)
+      g_string_append_unichar (stripped, g_utf8_get_char (p));
+
+  return g_utf8_normalize (stripped->str, -1, G_NORMALIZE_NFC);
 }
 
-char *
-_desk_store_fts_any_word_query (const char *text)
+GPtrArray *
+_desk_store_suggestion_terms (const char *text)
 {
-  g_autoptr (GString) query = g_string_new (NULL);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GPtrArray) terms = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *folded = NULL;
   g_auto (GStrv) words = NULL;
 
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    return NULL;
+    return g_steal_pointer (&terms);
 
   folded = g_utf8_casefold (text, -1);
   for (char *p = folded; *p; p = g_utf8_next_char (p))
@@ -1231,15 +1269,69 @@ _desk_store_fts_any_word_query (const char *text)
 
       if (g_utf8_strlen (words[i], -1) >= 3 && !is_ideograph (g_utf8_get_char (words[i])) &&
           !g_strv_contains (stop_words, words[i]))
-        add_term (terms, seen, g_strdup (words[i]));
+        add_term (terms, seen, strip_diacritics (words[i]));
+    }
+
+  return g_steal_pointer (&terms);
+}
+
+typedef struct
+{
+  const char *term;
+  gint64      n_documents;
+} RatedTerm;
+
+static int
+compare_rated_terms (gconstpointer a, gconstpointer b)
+{
+  const RatedTerm *x = a;
+  const RatedTerm *y = b;
+  glong            x_length = g_utf8_strlen (x->term, -1);
+  glong            y_length = g_utf8_strlen (y->term, -1);
+
+  if (x->n_documents != y->n_documents)
+    return x->n_documents < y->n_documents ? -1 : 1;
+  if (x_length != y_length)
+    return x_length > y_length ? -1 : 1;
+  return strcmp (x->term, y->term);
+}
+
+char *
+_desk_store_fts_any_word_query (DeskTermCounts *counts, const char *text)
+{
+  g_autoptr (GPtrArray) terms = _desk_store_suggestion_terms (text);
+  g_autoptr (GArray) rated = g_array_new (FALSE, FALSE, sizeof (RatedTerm));
+  g_autoptr (GString) query = g_string_new (NULL);
+
+  /* The rarer a word, the more it tells of what a message is about, and the
+   * fewer articles it brings to rank; a word no article holds brings none.
+   * A pair of Chinese characters is no commoner than its rarer character. */
+  for (guint i = 0; i < terms->len; i++)
+    {
+      const char *term = g_ptr_array_index (terms, i);
+      const char *space = strchr (term, ' ');
+      RatedTerm   rating = { term, 0 };
+
+      if (space != NULL)
+        {
+          g_autofree char *first = g_strndup (term, space - term);
+
+          rating.n_documents = MIN (desk_term_counts_lookup (counts, first),
+                                    desk_term_counts_lookup (counts, space + 1));
+        }
+      else
+        rating.n_documents = desk_term_counts_lookup (counts, term);
+
+      if (rating.n_documents > 0)
+        g_array_append_val (rated, rating);
     }
 
   /* Each term costs the search a pass over its documents: the ten that
    * tell most (a suggestion over 32 took three times as long). */
-  g_ptr_array_sort (terms, compare_term_length);
-  for (guint i = 0; i < MIN (terms->len, MAX_SUGGESTION_TERMS); i++)
+  g_array_sort (rated, compare_rated_terms);
+  for (guint i = 0; i < MIN (rated->len, MAX_SUGGESTION_TERMS); i++)
     g_string_append_printf (query, "%s\"%s\"", i ? " OR " : "",
-                            (const char *) g_ptr_array_index (terms, i));
+                            g_array_index (rated, RatedTerm, i).term);
 
   return query->len ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
 }
@@ -1265,7 +1357,8 @@ desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError
   g_return_val_if_fail (DESK_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  return _desk_article_search_query (&self->db, &self->statements, 1, NULL, query, NULL, error);
+  return _desk_article_search_query (self->db, self->statements, self->article_terms, query, NULL,
+                                     error);
 }
 
 GPtrArray *
@@ -1446,11 +1539,12 @@ desk_store_suggest_canned (DeskStore *self, const char *text, guint limit)
 {
   g_autoptr (GPtrArray) replies =
       g_ptr_array_new_with_free_func ((GDestroyNotify) desk_canned_record_free);
-  g_autofree char *match = _desk_store_fts_any_word_query (text);
+  g_autofree char *match = NULL;
   sqlite3_stmt    *stmt;
 
   g_return_val_if_fail (DESK_IS_STORE (self), NULL);
 
+  match = _desk_store_fts_any_word_query (self->canned_terms, text);
   if (match == NULL)
     return g_steal_pointer (&replies);
 
@@ -1993,6 +2087,8 @@ desk_store_finalize (GObject *object)
   DeskStore *self = DESK_STORE (object);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->article_terms, desk_term_counts_free);
+  g_clear_pointer (&self->canned_terms, desk_term_counts_free);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->path, g_free);
 

@@ -131,6 +131,12 @@ GPtrArray         *desk_store_find_tickets_of_requester (DeskStore *self,
                                                          gint64     except_id,
                                                          guint      limit);
 
+/* Whether @text is something to search for, in the knowledge base, the
+ * canned replies or the inbox: not when it holds no word, nor when it is a
+ * lone letter, which waits for its second (a Chinese character goes). A
+ * search for such text finds nothing, or filters nothing in the inbox. */
+gboolean desk_store_text_starts_search (const char *text);
+
 GPtrArray *
 desk_store_find_articles (DeskStore *self, const DeskArticleQuery *query, GError **error);
 GPtrArray *
