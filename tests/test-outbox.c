@@ -254,6 +254,116 @@ test_refused_with_reason (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (counter.failed, ==, 2);
 }
 
+static gboolean
+outbox_state (Fixture *fixture, gint64 id, const char *state)
+{
+  g_autoptr (DeskOutboxItem) item = desk_store_outbox_get (fixture->store, id);
+
+  return item != NULL && g_str_equal (item->state, state);
+}
+
+/* Runs the main loop for @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A change waits for its author: sent when they sign in again, never under
+ * the name of someone else who signs in here, who sees why and may send it
+ * as theirs. */
+static void
+test_written_by_someone_else (Fixture *fixture, gconstpointer data)
+{
+  gint64 agent = desk_test_server_get_user_id (fixture->server, DESK_ROLE_AGENT);
+  gint64 lead = desk_test_server_get_user_id (fixture->server, DESK_ROLE_LEAD);
+  g_autoptr (GError) error = NULL;
+  Counter counter = { 0 };
+  gint64  mine;
+  gint64  left;
+
+  desk_test_server_set_online (fixture->server, FALSE);
+  {
+    g_autoptr (DeskOutbox) before = new_outbox_full (fixture, DESK_ROLE_AGENT, 0);
+
+    desk_outbox_set_user (before, agent);
+    mine = desk_outbox_send_message (before, 4, "The agent's own note", DESK_VISIBILITY_INTERNAL,
+                                     &error);
+    g_assert_no_error (error);
+    left = desk_outbox_send_message (before, 4, "Left behind by the agent",
+                                     DESK_VISIBILITY_INTERNAL, &error);
+    g_assert_no_error (error);
+    /* Its try is over: nothing of this process is on its way when the
+     * server comes back. */
+    while (outbox_state (fixture, mine, "sending"))
+      g_main_context_iteration (NULL, TRUE);
+  }
+  desk_test_server_set_online (fixture->server, TRUE);
+
+  /* The agent again: nothing goes until it is known who signed in, then
+   * their note does. */
+  {
+    g_autoptr (DeskOutbox) again = new_outbox (fixture, DESK_ROLE_AGENT);
+    g_autoptr (DeskOutboxItem) item = NULL;
+
+    desk_outbox_flush (again);
+    run_for (300);
+    g_assert_cmpuint (count_on_server (fixture, 4, "The agent's own note"), ==, 0);
+
+    /* Only the first: the second stays for the next test of who is who. */
+    desk_store_outbox_update (fixture->store, left, "queued", 0, NULL, G_MAXINT64, NULL);
+    desk_outbox_set_user (again, agent);
+    wait_for (again, &counter, 1);
+    g_assert_cmpuint (counter.sent, ==, 1);
+    g_assert_cmpuint (count_on_server (fixture, 4, "The agent's own note"), ==, 1);
+    item = desk_store_outbox_get (fixture->store, mine);
+    g_assert_cmpstr (item->state, ==, "sent");
+  }
+  desk_store_outbox_update (fixture->store, left, "queued", 0, NULL, 0, NULL);
+
+  /* The lead signs in here: the agent's note is not sent as theirs. */
+  {
+    g_autoptr (DeskOutbox) lead_outbox = new_outbox (fixture, DESK_ROLE_LEAD);
+    g_autoptr (DeskOutboxItem) item = NULL;
+    g_autoptr (JsonNode) thread = NULL;
+    g_autofree char *path = g_strdup ("/api/v1/tickets/4/messages");
+    JsonArray       *messages;
+    guint            status;
+
+    counter = (Counter){ 0 };
+    desk_outbox_set_user (lead_outbox, lead);
+    item = desk_store_outbox_get (fixture->store, left);
+    g_assert_cmpstr (item->state, ==, "failed");
+    g_assert_nonnull (strstr (item->error, "someone else"));
+    run_for (300);
+    g_assert_cmpuint (count_on_server (fixture, 4, "Left behind by the agent"), ==, 0);
+
+    /* Retry: the lead chose to send it, as theirs. */
+    g_assert_true (desk_outbox_retry (lead_outbox, left));
+    wait_for (lead_outbox, &counter, 1);
+    g_assert_cmpuint (counter.sent, ==, 1);
+    g_assert_cmpuint (count_on_server (fixture, 4, "Left behind by the agent"), ==, 1);
+
+    thread = desk_test_request_json (fixture->server, "GET", path,
+                                     desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD),
+                                     NULL, &status);
+    messages = json_object_get_array_member (json_node_get_object (thread), "items");
+    for (guint i = 0; i < json_array_get_length (messages); i++)
+      {
+        JsonObject *message = json_array_get_object_element (messages, i);
+
+        if (g_strcmp0 (json_object_get_string_member (message, "body"),
+                       "Left behind by the agent") == 0)
+          g_assert_cmpint (
+              json_object_get_int_member (json_object_get_object_member (message, "author"), "id"),
+              ==, lead);
+      }
+  }
+}
+
 static void
 test_drafts (Fixture *fixture, gconstpointer data)
 {
@@ -689,6 +799,8 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/Desk/Outbox/refused-with-reason", Fixture, NULL, fixture_setup,
               test_refused_with_reason, fixture_teardown);
+  g_test_add ("/Desk/Outbox/written-by-someone-else", Fixture, NULL, fixture_setup,
+              test_written_by_someone_else, fixture_teardown);
   g_test_add ("/Desk/Outbox/drafts", Fixture, NULL, fixture_setup, test_drafts, fixture_teardown);
   g_test_add ("/Desk/Outbox/canned-personal", Fixture, NULL, fixture_setup, test_canned_personal,
               fixture_teardown);

@@ -37,6 +37,7 @@ struct _DeskApplication
   char              *connection_error;
   DeskArticleSearch *article_search;
   gint64             user_id;
+  gboolean           asking_who; /* GET /me on its way */
   char              *user_name;
   GPtrArray         *agents;          /* DeskUserRecord, for assigning */
   GPtrArray         *queues;          /* DeskQueueRecord */

@@ -126,6 +126,8 @@ desk_application_get_connection (DeskApplication *self)
   return self->connection;
 }
 
+static void ask_who_is_signed_in (DeskApplication *self);
+
 static void
 set_connection (DeskApplication *self, DeskConnection connection, const char *message)
 {
@@ -133,6 +135,9 @@ set_connection (DeskApplication *self, DeskConnection connection, const char *me
   if (connection == DESK_CONNECTION_ONLINE && self->connection != DESK_CONNECTION_ONLINE &&
       self->outbox != NULL)
     desk_outbox_wake (self->outbox);
+  /* Changes written here wait for it. */
+  if (connection == DESK_CONNECTION_ONLINE && self->user_id == 0)
+    ask_who_is_signed_in (self);
 
   g_free (self->connection_error);
   self->connection_error = g_strdup (message);
@@ -453,6 +458,7 @@ me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
 
+  self->asking_who = FALSE;
   node = desk_client_request_finish (DESK_CLIENT (object), result, NULL, &error);
   me = node ? desk_user_record_from_json (node, NULL, &error) : NULL;
   if (me == NULL)
@@ -464,9 +470,25 @@ me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   self->user_id = me->id;
   self->role = me->role;
+  /* What they write is theirs; what someone else left waiting is not sent as theirs. */
+  if (self->outbox != NULL)
+    desk_outbox_set_user (self->outbox, me->id);
   g_free (self->user_name);
   self->user_name = g_steal_pointer (&me->name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
+}
+
+/* Who the token belongs to; asked again when the connection comes back,
+ * if it could not be asked before. */
+static void
+ask_who_is_signed_in (DeskApplication *self)
+{
+  if (self->asking_who || self->client == NULL)
+    return;
+
+  self->asking_who = TRUE;
+  desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
+                             self->cancellable, me_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -505,8 +527,7 @@ desk_application_connect (DeskApplication *self,
   g_signal_connect_object (self->outbox, "item-changed", G_CALLBACK (outbox_item_changed_cb), self,
                            G_CONNECT_SWAPPED);
   desk_realtime_start (self->realtime);
-  desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
-                             self->cancellable, me_cb, g_object_ref (self));
+  ask_who_is_signed_in (self);
   desk_client_request_async (self->client, "GET", "/api/v1/agents", NULL, NULL, DESK_REQUEST_RETRY,
                              self->cancellable, agents_cb, g_object_ref (self));
   desk_client_request_async (self->client, "GET", "/api/v1/queues", NULL, NULL, DESK_REQUEST_RETRY,
@@ -658,6 +679,7 @@ typedef struct
   char       *url;
   char       *token;
   DeskClient *client;
+  gint64      user_id; /* whose token it is, from /me */
 } SignIn;
 
 static void
@@ -694,10 +716,13 @@ account_saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       g_signal_connect_object (self->realtime, "event", G_CALLBACK (realtime_event_cb), self,
                                G_CONNECT_SWAPPED);
       desk_realtime_start (self->realtime);
+      /* Before the outbox wakes: changes someone else left are not sent as
+       * this person's. */
+      if (sign_in->user_id != 0)
+        desk_outbox_set_user (self->outbox, sign_in->user_id);
       set_connection (self, DESK_CONNECTION_ONLINE, NULL);
       /* Who the new token belongs to: the composer and "My Queue" follow. */
-      desk_client_request_async (self->client, "GET", "/api/v1/me", NULL, NULL, DESK_REQUEST_RETRY,
-                                 self->cancellable, me_cb, g_object_ref (self));
+      ask_who_is_signed_in (self);
       start_sync (self);
     }
   else if (!desk_application_connect (self, sign_in->url, sign_in->token, &error))
@@ -732,6 +757,12 @@ sign_in_me_cb (GObject *object, GAsyncResult *result, gpointer user_data)
         g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  {
+    g_autoptr (DeskUserRecord) me = desk_user_record_from_json (node, NULL, NULL);
+
+    sign_in->user_id = me ? me->id : 0;
+  }
 
   cancellable = g_task_get_cancellable (task);
   desk_account_save_async (get_account (self), sign_in->url, sign_in->token, cancellable,

@@ -25,6 +25,7 @@ struct _DeskOutbox
 
   gint64 in_flight; /* the item being sent, 0 when idle */
   guint  timer;
+  gint64 user_id; /* who is signed in, 0 until known */
 };
 
 G_DEFINE_FINAL_TYPE (DeskOutbox, desk_outbox, G_TYPE_OBJECT)
@@ -118,7 +119,7 @@ add_request (DeskOutbox *self,
   json_builder_end_object (builder);
   payload = desk_json_builder_to_string (builder, NULL);
 
-  id = desk_store_outbox_add (self->store, kind, ticket_id, payload, error);
+  id = desk_store_outbox_add (self->store, kind, ticket_id, payload, self->user_id, error);
   if (id == 0)
     return 0;
 
@@ -453,7 +454,7 @@ timer_cb (gpointer user_data)
 static void
 schedule_flush (DeskOutbox *self)
 {
-  gint64 due = desk_store_outbox_next_due (self->store);
+  gint64 due = desk_store_outbox_next_due (self->store, self->user_id);
   gint64 now = g_get_real_time ();
 
   g_clear_handle_id (&self->timer, g_source_remove);
@@ -461,6 +462,15 @@ schedule_flush (DeskOutbox *self)
     return;
 
   self->timer = g_timeout_add (due > now ? (guint) ((due - now) / 1000) + 1 : 0, timer_cb, self);
+}
+
+/* Sent with the token of whoever wrote it, or of anyone for a change of
+ * nobody in particular; a change of someone else waits until it is known
+ * who is signed in (see desk_outbox_set_user()). */
+static gboolean
+may_send (DeskOutbox *self, DeskOutboxItem *item)
+{
+  return item->user_id == 0 || item->user_id == self->user_id;
 }
 
 void
@@ -479,13 +489,16 @@ desk_outbox_flush (DeskOutbox *self)
     return;
 
   due = desk_store_outbox_list (self->store, TRUE, g_get_real_time ());
-  if (due->len == 0)
+  item = NULL;
+  for (guint i = 0; i < due->len && item == NULL; i++)
+    if (may_send (self, g_ptr_array_index (due, i)))
+      item = g_ptr_array_index (due, i);
+  if (item == NULL)
     {
       schedule_flush (self);
       return;
     }
 
-  item = g_ptr_array_index (due, 0);
   payload = desk_json_parse (item->payload, -1, NULL);
   if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
     {
@@ -531,10 +544,51 @@ desk_outbox_retry (DeskOutbox *self, gint64 item_id)
   if (item == NULL || !g_str_equal (item->state, "failed"))
     return FALSE;
 
+  /* Whoever retries it sends it as theirs. */
+  if (self->user_id != 0)
+    desk_store_outbox_set_user (self->store, item_id, self->user_id, NULL);
   desk_store_outbox_update (self->store, item_id, "queued", item->attempts, item->error, 0, NULL);
   item_changed (self, item_id, "queued");
   desk_outbox_flush (self);
   return TRUE;
+}
+
+/* Who is signed in: what they write is theirs. A change still waiting
+ * that someone else wrote here (who signed in before with another token)
+ * is not sent under this person's name: it fails, with the reason, for
+ * them to see, and Retry sends it as theirs if they choose. */
+void
+desk_outbox_set_user (DeskOutbox *self, gint64 user_id)
+{
+  g_autoptr (GPtrArray) items = NULL;
+
+  g_return_if_fail (DESK_IS_OUTBOX (self));
+
+  if (self->user_id == user_id)
+    return;
+  self->user_id = user_id;
+
+  items = desk_store_outbox_list (self->store, FALSE, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      DeskOutboxItem *item = g_ptr_array_index (items, i);
+
+      if (item->user_id == user_id || item->id == self->in_flight ||
+          (!g_str_equal (item->state, "queued") && !g_str_equal (item->state, "sending")))
+        continue;
+
+      if (item->user_id == 0)
+        desk_store_outbox_set_user (self->store, item->id, user_id, NULL);
+      else
+        {
+          desk_store_outbox_update (self->store, item->id, "failed", item->attempts,
+                                    "Written while someone else was signed in here: not sent "
+                                    "under your name (Retry sends it as yours)",
+                                    0, NULL);
+          item_changed (self, item->id, "failed");
+        }
+    }
+  desk_outbox_flush (self);
 }
 
 /* The server answers again: what waits for its next try goes now. */

@@ -57,6 +57,7 @@ gint64 desk_outbox_delete_canned (DeskOutbox *self, gint64 canned_id, GError **e
 gboolean desk_outbox_retry (DeskOutbox *self, gint64 item_id);
 void     desk_outbox_flush (DeskOutbox *self);
 void     desk_outbox_wake (DeskOutbox *self);
+void     desk_outbox_set_user (DeskOutbox *self, gint64 user_id);
 guint    desk_outbox_get_pending (DeskOutbox *self);
 
 G_END_DECLS

@@ -171,6 +171,11 @@ static const char *migrations[] = {
   "CREATE VIRTUAL TABLE article_titles_fts USING fts5 (title, content='articles',"
   "  content_rowid='id', tokenize='" DESK_FTS_TOKENIZER " remove_diacritics 2', prefix='2 3');"
   "INSERT INTO article_titles_fts (article_titles_fts) VALUES ('rebuild');",
+
+  /* 8: who wrote each change waiting in the outbox: it is sent with their
+   * token only, never with the token of someone who signs in after them.
+   * NULL for changes written before (sent by whoever is signed in). */
+  "ALTER TABLE outbox ADD COLUMN user_id INTEGER;",
 };
 
 static const char *collection_names[] = { "tickets", "messages", "articles", "canned" };
@@ -1870,21 +1875,26 @@ desk_outbox_item_free (DeskOutboxItem *item)
 }
 
 gint64
-desk_store_outbox_add (
-    DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error)
+desk_store_outbox_add (DeskStore  *self,
+                       const char *kind,
+                       gint64      ticket_id,
+                       const char *payload,
+                       gint64      user_id,
+                       GError    **error)
 {
   g_autofree char *client_id = g_uuid_string_random ();
   sqlite3_stmt    *stmt;
 
   g_return_val_if_fail (DESK_IS_STORE (self), 0);
 
-  stmt = prepare (self, "INSERT INTO outbox (client_id, kind, ticket_id, payload, created_at)"
-                        " VALUES (?, ?, ?, ?, ?)");
+  stmt = prepare (self, "INSERT INTO outbox (client_id, kind, ticket_id, payload, created_at,"
+                        " user_id) VALUES (?, ?, ?, ?, ?, ?)");
   bind_text (stmt, 1, client_id);
   bind_text (stmt, 2, kind);
   bind_nullable (stmt, 3, ticket_id);
   bind_text (stmt, 4, payload);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time ());
+  bind_nullable (stmt, 6, user_id);
   if (!step_done (self, stmt, error))
     return 0;
 
@@ -1905,12 +1915,13 @@ outbox_item_from_row (sqlite3_stmt *stmt)
   item->attempts = sqlite3_column_int (stmt, 6);
   item->error = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
   item->next_attempt_at = sqlite3_column_int64 (stmt, 8);
+  item->user_id = sqlite3_column_int64 (stmt, 9);
 
   return item;
 }
 
 #define OUTBOX_COLUMNS                                                                             \
-  "id, client_id, kind, ticket_id, payload, state, attempts, error, next_attempt_at"
+  "id, client_id, kind, ticket_id, payload, state, attempts, error, next_attempt_at, user_id"
 
 GPtrArray *
 desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now)
@@ -2019,9 +2030,25 @@ desk_store_outbox_update (DeskStore  *self,
   return step_done (self, stmt, error);
 }
 
-/* When the next waiting item is due, or 0 when nothing waits. */
+/* @id is written by @user_id from now on (0: by whoever is signed in). */
+gboolean
+desk_store_outbox_set_user (DeskStore *self, gint64 id, gint64 user_id, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DESK_IS_STORE (self), FALSE);
+
+  stmt = prepare (self, "UPDATE outbox SET user_id = ? WHERE id = ?");
+  bind_nullable (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+
+  return step_done (self, stmt, error);
+}
+
+/* When the next waiting item that @user_id may send is due, or 0 when none
+ * waits; @user_id 0 sends only the items of nobody in particular. */
 gint64
-desk_store_outbox_next_due (DeskStore *self)
+desk_store_outbox_next_due (DeskStore *self, gint64 user_id)
 {
   sqlite3_stmt *stmt;
   gint64        due = 0;
@@ -2029,7 +2056,9 @@ desk_store_outbox_next_due (DeskStore *self)
   g_return_val_if_fail (DESK_IS_STORE (self), 0);
 
   stmt = prepare (self, "SELECT MIN(next_attempt_at), COUNT(*) FROM outbox"
-                        " WHERE state IN ('queued', 'sending')");
+                        " WHERE state IN ('queued', 'sending') AND (user_id IS NULL OR"
+                        " user_id = ?)");
+  sqlite3_bind_int64 (stmt, 1, user_id);
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 1) > 0)
     due = MAX (1, sqlite3_column_int64 (stmt, 0));
   sqlite3_reset (stmt);

@@ -76,6 +76,7 @@ typedef struct
   guint  attempts;
   char  *error;
   gint64 next_attempt_at;
+  gint64 user_id; /* who wrote it; 0 for whoever is signed in */
 } DeskOutboxItem;
 
 /* Which tickets an inbox view shows. 0 / -1 / NULL mean "any". */
@@ -154,8 +155,12 @@ GStrv             desk_store_list_canned_categories (DeskStore *self);
 GPtrArray *desk_store_suggest_canned (DeskStore *self, const char *text, guint limit);
 void       desk_article_hit_free (DeskArticleHit *hit);
 
-gint64 desk_store_outbox_add (
-    DeskStore *self, const char *kind, gint64 ticket_id, const char *payload, GError **error);
+gint64          desk_store_outbox_add (DeskStore  *self,
+                                       const char *kind,
+                                       gint64      ticket_id,
+                                       const char *payload,
+                                       gint64      user_id,
+                                       GError    **error);
 GPtrArray      *desk_store_outbox_list (DeskStore *self, gboolean only_due, gint64 now);
 DeskOutboxItem *desk_store_outbox_get (DeskStore *self, gint64 id);
 GPtrArray      *desk_store_outbox_list_messages (DeskStore *self, gint64 ticket_id);
@@ -167,8 +172,9 @@ gboolean        desk_store_outbox_update (DeskStore  *self,
                                           const char *error_text,
                                           gint64      next_attempt_at,
                                           GError    **error);
-gint64          desk_store_outbox_next_due (DeskStore *self);
-void            desk_outbox_item_free (DeskOutboxItem *item);
+gint64          desk_store_outbox_next_due (DeskStore *self, gint64 user_id);
+gboolean desk_store_outbox_set_user (DeskStore *self, gint64 id, gint64 user_id, GError **error);
+void     desk_outbox_item_free (DeskOutboxItem *item);
 
 gboolean desk_store_save_draft (
     DeskStore *self, gint64 ticket_id, const char *body, DeskVisibility visibility, GError **error);
