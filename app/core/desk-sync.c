@@ -86,24 +86,28 @@ static const struct
  * cache. A first sync starts with the open work, open tickets and then
  * their messages, so that an agent can work while the history comes: on a
  * big desk most tickets are long solved. The whole feeds follow as in every
- * sync. They bring the open items again (the cache leaves alone the rows it
- * already holds as they are), and they are what keeps the cache right: the
- * open feeds report no ticket that stops being open. Tickets come first in
- * both: they are what an agent opens the app for. */
+ * sync, and they are what keeps the cache right: the open feeds report no
+ * ticket that stops being open. They are asked to leave out what the open
+ * feeds delivered and what has not changed since (`skip_open`, with the
+ * open feed's cursor); a server that brings it again anyway costs time,
+ * not correctness: the cache leaves alone the rows it already holds as they
+ * are. Tickets come first in both: they are what an agent opens the app
+ * for. */
 typedef struct
 {
   DeskStoreCollection collection;
   const char         *filter;      /* the query of a filtered feed, or NULL */
   const char         *cursor_name; /* where a filtered feed keeps its place */
+  const char         *skip_open;   /* a whole feed: the cursor of its open feed */
 } Pass;
 
 static const Pass passes[] = {
-  { DESK_STORE_COLLECTION_TICKETS, "open=true", "tickets?open=true" },
-  { DESK_STORE_COLLECTION_MESSAGES, "open=true", "messages?open=true" },
-  { DESK_STORE_COLLECTION_TICKETS, NULL, NULL },
-  { DESK_STORE_COLLECTION_MESSAGES, NULL, NULL },
-  { DESK_STORE_COLLECTION_ARTICLES, NULL, NULL },
-  { DESK_STORE_COLLECTION_CANNED, NULL, NULL },
+  { DESK_STORE_COLLECTION_TICKETS, "open=true", "tickets?open=true", NULL },
+  { DESK_STORE_COLLECTION_MESSAGES, "open=true", "messages?open=true", NULL },
+  { DESK_STORE_COLLECTION_TICKETS, NULL, NULL, "tickets?open=true" },
+  { DESK_STORE_COLLECTION_MESSAGES, NULL, NULL, "messages?open=true" },
+  { DESK_STORE_COLLECTION_ARTICLES, NULL, NULL, NULL },
+  { DESK_STORE_COLLECTION_CANNED, NULL, NULL, NULL },
 };
 
 #define OPEN_TICKETS_PASS 0
@@ -116,7 +120,8 @@ typedef struct
   char     *cursor;    /* the one @page was asked from */
   guint64   remaining; /* what the server says is left after @page */
   guint64   applied;
-  gboolean  probe; /* @page only says how much there is: it is not applied */
+  guint64   first_left; /* pending + remaining when the first page came */
+  gboolean  probe;      /* @page only says how much there is: it is not applied */
 } PassState;
 
 typedef struct
@@ -248,6 +253,22 @@ pass_left (Run *run, guint pass)
       left = MIN (left, MAX (guess, pending));
     }
 
+  /* The server's `remaining` of a whole feed still counts what it leaves
+   * out for the open feed before it: guessed spread evenly by seq. */
+  if (passes[pass].skip_open != NULL && state->first_left > 0)
+    {
+      guint   twin = pass - FIRST_FULL_PASS;
+      guint64 twin_total = run->passes[twin].applied;
+      guint64 skipped;
+
+      g_assert (passes[twin].cursor_name != NULL &&
+                g_str_equal (passes[twin].cursor_name, passes[pass].skip_open));
+      if (run->pass <= twin)
+        twin_total += pass_left (run, twin);
+      skipped = MIN (twin_total, twin_total * left / state->first_left);
+      left = MAX (left > skipped ? left - skipped : 0, pending);
+    }
+
   return left;
 }
 
@@ -306,6 +327,20 @@ fetch (GTask *task, guint pass, guint limit)
       g_autofree char *escaped = g_uri_escape_string (state->cursor, NULL, FALSE);
 
       g_string_append_printf (request, "&since=%s", escaped);
+    }
+  /* Where the open feed stopped, as the cache holds it: the pass before
+   * has applied its last page by the time this one fetches a page it
+   * applies (a probe's is not). */
+  if (passes[pass].skip_open != NULL)
+    {
+      g_autofree char *skip = desk_store_dup_named_cursor (self->store, passes[pass].skip_open);
+
+      if (skip != NULL)
+        {
+          g_autofree char *escaped = g_uri_escape_string (skip, NULL, FALSE);
+
+          g_string_append_printf (request, "&skip_open=%s", escaped);
+        }
     }
 
   data = g_new0 (Fetch, 1);
@@ -467,6 +502,8 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   else
     {
       state->remaining = page->more ? (guint64) MAX (0, page->remaining) : 0;
+      if (state->first_left == 0)
+        state->first_left = page->items->len + state->remaining;
       if (pass == OPEN_TICKETS_PASS)
         count_open_tickets (run, page);
       state->page = g_steal_pointer (&page);
