@@ -114,14 +114,18 @@ static const Pass passes[] = {
 #define OPEN_MESSAGES_PASS 1
 #define FIRST_FULL_PASS 2
 
+/* A pass asks for its next page before it applies the one in hand, so
+ * that the server and the network work while the cache does. */
 typedef struct
 {
-  DeskPage *page;      /* fetched and not applied yet */
-  char     *cursor;    /* the one @page was asked from */
-  guint64   remaining; /* what the server says is left after @page */
-  guint64   applied;
-  guint64   first_left; /* pending + remaining when the first page came */
-  gboolean  probe;      /* @page only says how much there is: it is not applied */
+  GQueue   pages;     /* of DeskPage: fetched and not applied yet, oldest first */
+  guint64  pending;   /* the items in @pages */
+  char    *cursor;    /* where the next page to fetch starts */
+  gboolean fetching;  /* a page is on its way */
+  guint64  remaining; /* what the server says is left after the last page fetched */
+  guint64  applied;
+  guint64  first_left; /* pending + remaining when the first page came */
+  gboolean probe;      /* the first page only says how much there is: it is not applied */
 } PassState;
 
 typedef struct
@@ -129,7 +133,9 @@ typedef struct
   PassState passes[G_N_ELEMENTS (passes)];
   guint     pass; /* the one being applied */
   guint     n_fetching;
-  GError   *error; /* the first of the fetches in flight */
+  gboolean  started;  /* the first pages of all the passes have come */
+  gboolean  finished; /* the task has returned: pages still coming are dropped */
+  GError   *error;    /* the first of the first pages' failures */
 
   /* The size of the open messages feed, guessed from the open tickets'
    * message_count; the server can only bound it by the whole feed's. */
@@ -142,14 +148,22 @@ typedef struct
 {
   GTask *task;
   guint  pass;
+  char  *cursor; /* the one the page is asked from */
 } Fetch;
+
+static void
+pass_state_clear_pages (PassState *state)
+{
+  g_queue_clear_full (&state->pages, (GDestroyNotify) desk_page_free);
+  state->pending = 0;
+}
 
 static void
 run_free (Run *run)
 {
   for (guint i = 0; i < G_N_ELEMENTS (run->passes); i++)
     {
-      g_clear_pointer (&run->passes[i].page, desk_page_free);
+      pass_state_clear_pages (&run->passes[i]);
       g_free (run->passes[i].cursor);
     }
   g_clear_error (&run->error);
@@ -237,7 +251,7 @@ static guint64
 pass_left (Run *run, guint pass)
 {
   PassState *state = &run->passes[pass];
-  guint64    pending = state->page ? state->page->items->len : 0;
+  guint64    pending = state->pending;
   guint64    left = pending + state->remaining;
 
   if (pass == OPEN_MESSAGES_PASS && run->guess_open_messages)
@@ -298,7 +312,9 @@ static void
 finish (GTask *task, GError *error)
 {
   DeskSync *self = g_task_get_source_object (task);
+  Run      *run = g_task_get_task_data (task);
 
+  run->finished = TRUE;
   set_running (self, FALSE);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -346,6 +362,8 @@ fetch (GTask *task, guint pass, guint limit)
   data = g_new0 (Fetch, 1);
   data->task = g_object_ref (task);
   data->pass = pass;
+  data->cursor = g_strdup (state->cursor);
+  state->fetching = TRUE;
   run->n_fetching++;
   desk_client_request_async (self->client, "GET", request->str, NULL, NULL, DESK_REQUEST_RETRY,
                              g_task_get_cancellable (task), fetch_cb, data);
@@ -394,12 +412,20 @@ advance (GTask *task)
     {
       const Pass *pass = &passes[run->pass];
       PassState  *state = &run->passes[run->pass];
-      g_autoptr (DeskPage) page = g_steal_pointer (&state->page);
+      g_autoptr (DeskPage) page = NULL;
       g_autoptr (GError) error = NULL;
       guint64  done_before = self->done;
       gboolean ok;
 
-      g_assert (page != NULL);
+      /* Its page comes. */
+      if (g_queue_is_empty (&state->pages))
+        {
+          if (!state->fetching)
+            fetch (task, run->pass, self->page_size);
+          return;
+        }
+      page = g_queue_pop_head (&state->pages);
+      state->pending -= page->items->len;
 
       if (state->probe)
         {
@@ -411,11 +437,14 @@ advance (GTask *task)
       if (run->pass == OPEN_TICKETS_PASS && !page_is_open_work (page))
         {
           g_info ("The server does not filter open work: syncing everything in one pass");
-          g_clear_pointer (&run->passes[OPEN_MESSAGES_PASS].page, desk_page_free);
+          pass_state_clear_pages (&run->passes[OPEN_MESSAGES_PASS]);
           run->pass = FIRST_FULL_PASS;
           update_estimate (self, run, 0);
           continue;
         }
+
+      if (page->more && page->items->len > 0 && !state->fetching)
+        fetch (task, run->pass, self->page_size);
 
       /* The page and the cursor after it land together, or not at all. */
       if (pass->cursor_name != NULL)
@@ -435,12 +464,7 @@ advance (GTask *task)
       g_signal_emit (self, signals[PAGE_APPLIED], 0, pass->collection, page->items->len);
 
       if (page->more && page->items->len > 0)
-        {
-          g_free (state->cursor);
-          state->cursor = g_strdup (page->next);
-          fetch (task, run->pass, self->page_size);
-          return;
-        }
+        continue;
 
       if (run->pass == OPEN_MESSAGES_PASS)
         g_signal_emit (self, signals[OPEN_WORK_SYNCED], 0);
@@ -458,6 +482,7 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Fetch *data = user_data;
   g_autoptr (GTask) task = data->task;
+  g_autofree char    *since = data->cursor;
   guint               pass = data->pass;
   DeskSync           *self = g_task_get_source_object (task);
   Run                *run = g_task_get_task_data (task);
@@ -469,8 +494,11 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 
   g_free (data);
   run->n_fetching--;
+  state->fetching = FALSE;
 
   node = desk_client_request_finish (self->client, result, NULL, &error);
+  if (run->finished)
+    return;
   if (node != NULL)
     {
       page = desk_page_from_json (node, collections[collection].decode,
@@ -478,7 +506,7 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       /* More to come from where this page started would be the same page
        * again, for ever. */
       if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
-          g_strcmp0 (page->next, state->cursor) == 0)
+          g_strcmp0 (page->next, since) == 0)
         g_set_error_literal (&error, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
                              "next: the cursor does not move on");
       if (page == NULL || page->next == NULL || error != NULL)
@@ -492,7 +520,12 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
         }
     }
 
-  if (error != NULL)
+  if (error != NULL && run->started)
+    {
+      finish (task, g_steal_pointer (&error));
+      return;
+    }
+  else if (error != NULL)
     {
       if (run->error == NULL)
         run->error = g_steal_pointer (&error);
@@ -504,19 +537,28 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       state->remaining = page->more ? (guint64) MAX (0, page->remaining) : 0;
       if (state->first_left == 0)
         state->first_left = page->items->len + state->remaining;
+      if (!state->probe && page->more && page->items->len > 0)
+        {
+          g_free (state->cursor);
+          state->cursor = g_strdup (page->next);
+        }
       if (pass == OPEN_TICKETS_PASS)
         count_open_tickets (run, page);
-      state->page = g_steal_pointer (&page);
+      state->pending += page->items->len;
+      g_queue_push_tail (&state->pages, g_steal_pointer (&page));
     }
 
   /* The first pages of all the passes come together (see run_async). */
-  if (run->n_fetching > 0)
-    return;
-
-  if (run->error != NULL)
+  if (!run->started)
     {
-      finish (task, g_steal_pointer (&run->error));
-      return;
+      if (run->n_fetching > 0)
+        return;
+      run->started = TRUE;
+      if (run->error != NULL)
+        {
+          finish (task, g_steal_pointer (&run->error));
+          return;
+        }
     }
 
   advance (task);
