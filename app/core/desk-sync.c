@@ -114,13 +114,17 @@ static const Pass passes[] = {
 #define OPEN_MESSAGES_PASS 1
 #define FIRST_FULL_PASS 2
 
-/* A pass asks for its next page before it applies the one in hand, so
- * that the server and the network work while the cache does. */
+/* A pass asks for its next page as soon as a page comes, so that the
+ * server, the network and the parsing work while the cache applies the
+ * pages before: up to this many wait to be applied. */
+#define MAX_PAGES_AHEAD 4
+
 typedef struct
 {
   GQueue   pages;     /* of DeskPage: fetched and not applied yet, oldest first */
   guint64  pending;   /* the items in @pages */
   char    *cursor;    /* where the next page to fetch starts */
+  gboolean more;      /* there is a next page to fetch */
   gboolean fetching;  /* a page is on its way */
   guint64  remaining; /* what the server says is left after the last page fetched */
   guint64  applied;
@@ -400,6 +404,20 @@ page_is_open_work (DeskPage *page)
   return TRUE;
 }
 
+/* Asks for the next page of the pass being applied, unless one is on its
+ * way or enough wait already. */
+static void
+fetch_ahead (GTask *task)
+{
+  DeskSync  *self = g_task_get_source_object (task);
+  Run       *run = g_task_get_task_data (task);
+  PassState *state = &run->passes[run->pass];
+
+  if (state->more && !state->fetching && !state->probe &&
+      g_queue_get_length (&state->pages) < MAX_PAGES_AHEAD)
+    fetch (task, run->pass, self->page_size);
+}
+
 /* Applies the pages in hand, pass after pass, and fetches the next page
  * each time one is missing. */
 static void
@@ -443,8 +461,7 @@ advance (GTask *task)
           continue;
         }
 
-      if (page->more && page->items->len > 0 && !state->fetching)
-        fetch (task, run->pass, self->page_size);
+      fetch_ahead (task);
 
       /* The page and the cursor after it land together, or not at all. */
       if (pass->cursor_name != NULL)
@@ -537,10 +554,14 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       state->remaining = page->more ? (guint64) MAX (0, page->remaining) : 0;
       if (state->first_left == 0)
         state->first_left = page->items->len + state->remaining;
-      if (!state->probe && page->more && page->items->len > 0)
+      if (!state->probe)
         {
-          g_free (state->cursor);
-          state->cursor = g_strdup (page->next);
+          state->more = page->more && page->items->len > 0;
+          if (state->more)
+            {
+              g_free (state->cursor);
+              state->cursor = g_strdup (page->next);
+            }
         }
       if (pass == OPEN_TICKETS_PASS)
         count_open_tickets (run, page);
@@ -561,6 +582,8 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
         }
     }
 
+  if (pass == run->pass)
+    fetch_ahead (task);
   advance (task);
 }
 
