@@ -494,48 +494,49 @@ advance (GTask *task)
   finish (task, NULL);
 }
 
-static void
-fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+/* The page of @node, checked. */
+static DeskPage *
+decode_page (JsonNode *node, DeskStoreCollection collection, const char *since, GError **error)
 {
-  Fetch *data = user_data;
-  g_autoptr (GTask) task = data->task;
-  g_autofree char    *since = data->cursor;
-  guint               pass = data->pass;
-  DeskSync           *self = g_task_get_source_object (task);
-  Run                *run = g_task_get_task_data (task);
-  PassState          *state = &run->passes[pass];
-  DeskStoreCollection collection = passes[pass].collection;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) invalid = NULL;
   g_autoptr (DeskPage) page = NULL;
 
+  page = desk_page_from_json (node, collections[collection].decode,
+                              collections[collection].free_record, &invalid);
+  /* More to come from where this page started would be the same page
+   * again, for ever. */
+  if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
+      g_strcmp0 (page->next, since) == 0)
+    g_set_error_literal (&invalid, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
+                         "next: the cursor does not move on");
+  if (page == NULL || page->next == NULL || invalid != NULL)
+    {
+      g_set_error (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
+                   "The server sent a page that is not valid: %s",
+                   invalid ? invalid->message : "next: missing");
+      return NULL;
+    }
+
+  return g_steal_pointer (&page);
+}
+
+/* A page of @data's pass has come (@page), or could not (@error). */
+static void
+page_arrived (Fetch *data, DeskPage *page_in, GError *error_in)
+{
+  g_autoptr (GTask) task = data->task;
+  g_autoptr (DeskPage) page = page_in;
+  g_autoptr (GError) error = error_in;
+  guint      pass = data->pass;
+  Run       *run = g_task_get_task_data (task);
+  PassState *state = &run->passes[pass];
+
+  g_free (data->cursor);
   g_free (data);
   run->n_fetching--;
   state->fetching = FALSE;
-
-  node = desk_client_request_finish (self->client, result, NULL, &error);
   if (run->finished)
     return;
-  if (node != NULL)
-    {
-      page = desk_page_from_json (node, collections[collection].decode,
-                                  collections[collection].free_record, &error);
-      /* More to come from where this page started would be the same page
-       * again, for ever. */
-      if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
-          g_strcmp0 (page->next, since) == 0)
-        g_set_error_literal (&error, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
-                             "next: the cursor does not move on");
-      if (page == NULL || page->next == NULL || error != NULL)
-        {
-          g_autoptr (GError) invalid = g_steal_pointer (&error);
-
-          g_set_error (&error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
-                       "The server sent a page that is not valid: %s",
-                       invalid ? invalid->message : "next: missing");
-          g_clear_pointer (&page, desk_page_free);
-        }
-    }
 
   if (error != NULL && run->started)
     {
@@ -585,6 +586,78 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   if (pass == run->pass)
     fetch_ahead (task);
   advance (task);
+}
+
+typedef struct
+{
+  JsonNode           *node;
+  DeskStoreCollection collection;
+  const char         *since; /* the Fetch's */
+} Decode;
+
+static void
+decode_free (Decode *decode)
+{
+  g_clear_pointer (&decode->node, json_node_unref);
+  g_free (decode);
+}
+
+/* Records from JSON cost the main loop as much as parsing it did: they are
+ * made in a worker thread too, where the JSON is let go of as well. */
+static void
+decode_in_thread (GTask        *decode_task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Decode *decode = task_data;
+  g_autoptr (GError) error = NULL;
+  DeskPage *page;
+
+  page = decode_page (decode->node, decode->collection, decode->since, &error);
+  g_clear_pointer (&decode->node, json_node_unref);
+  if (page == NULL)
+    g_task_return_error (decode_task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (decode_task, page, (GDestroyNotify) desk_page_free);
+}
+
+static void
+decode_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError   *error = NULL;
+  DeskPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+
+  page_arrived (user_data, page, error);
+}
+
+static void
+fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Fetch    *data = user_data;
+  DeskSync *self = g_task_get_source_object (data->task);
+  Run      *run = g_task_get_task_data (data->task);
+  GError   *error = NULL;
+  JsonNode *node;
+  Decode   *decode;
+  g_autoptr (GTask) decode_task = NULL;
+
+  node = desk_client_request_finish (self->client, result, NULL, &error);
+  if (node == NULL || run->finished)
+    {
+      g_clear_pointer (&node, json_node_unref);
+      page_arrived (data, NULL, error);
+      return;
+    }
+
+  decode = g_new0 (Decode, 1);
+  decode->node = node;
+  decode->collection = passes[data->pass].collection;
+  decode->since = data->cursor;
+  decode_task = g_task_new (self, NULL, decode_cb, data);
+  g_task_set_source_tag (decode_task, fetch_cb);
+  g_task_set_task_data (decode_task, decode, (GDestroyNotify) decode_free);
+  g_task_run_in_thread (decode_task, decode_in_thread);
 }
 
 void
