@@ -789,6 +789,18 @@ test_open_work_first (Fixture *fixture, gconstpointer data)
   assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
   assert_full_text_consistent (fixture);
   watch_clear (&watch);
+
+  /* The full-text indexes merge their segments again once the load is
+   * over (they wait during it). */
+  {
+    sqlite3 *db = open_cache (fixture, SQLITE_OPEN_READONLY);
+
+    g_assert_cmpint (cache_count (db, "SELECT v FROM messages_fts_config WHERE k = 'automerge'"),
+                     ==, 4);
+    g_assert_cmpint (cache_count (db, "SELECT v FROM tickets_fts_config WHERE k = 'automerge'"), ==,
+                     4);
+    sqlite3_close (db);
+  }
 }
 
 /* An agent's open work is that of the agent's queues, and the cache ends as

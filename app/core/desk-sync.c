@@ -113,6 +113,7 @@ static const Pass passes[] = {
 #define OPEN_TICKETS_PASS 0
 #define OPEN_MESSAGES_PASS 1
 #define FIRST_FULL_PASS 2
+#define FULL_MESSAGES_PASS 3
 
 /* A pass asks for its next page as soon as a page comes, so that the
  * server, the network and the parsing work while the cache applies the
@@ -488,6 +489,8 @@ advance (GTask *task)
       /* The inbox reads tickets while the messages are still coming. */
       else if (run->pass == FIRST_FULL_PASS)
         desk_store_optimize (self->store);
+      else if (run->pass == FULL_MESSAGES_PASS)
+        desk_store_optimize_search (self->store);
       run->pass++;
     }
 
