@@ -646,6 +646,9 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) decode_task = NULL;
 
   node = desk_client_request_finish (self->client, result, NULL, &error);
+  if (node == NULL && error == NULL)
+    g_set_error_literal (&error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
+                         "The server sent a page that is not valid: the answer is empty");
   if (node == NULL || run->finished)
     {
       g_clear_pointer (&node, json_node_unref);
