@@ -16,6 +16,8 @@
 #include <glib/gstdio.h>
 
 #include "desk-fts-tokenizer.h"
+#include "desk-json.h"
+#include "desk-page-reader-private.h"
 #include "desk-sync.h"
 #include "desk-test-server.h"
 
@@ -1076,6 +1078,75 @@ test_open_work_changes_mid_sync (Fixture *fixture, gconstpointer data)
   g_hash_table_unref (tickets.message_counts);
 }
 
+/* The message feed as the sync reads it (desk-page-reader.c) is the feed
+ * as json-glib and the codec read it, page after page of the demo desk and
+ * of a synthetic one. */
+static void
+test_message_pages_read_as_codec (Fixture *fixture, gconstpointer data)
+{
+  const char      *token = desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD);
+  g_autofree char *cursor = NULL;
+  gboolean         more = TRUE;
+  guint            read = 0;
+  guint            pages = 0;
+
+  desk_test_server_seed_synthetic (fixture->server, 300, 1500);
+  while (more)
+    {
+      g_autofree char *path = cursor
+                                  ? g_strdup_printf ("/api/v1/messages?limit=200&since=%s", cursor)
+                                  : g_strdup ("/api/v1/messages?limit=200");
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (DeskPage) fast = NULL;
+      g_autoptr (DeskPage) slow = NULL;
+      g_autoptr (JsonNode) node = NULL;
+      g_autoptr (GError) error = NULL;
+      const char *text;
+      gsize       length;
+      guint       status;
+
+      bytes = desk_test_request (fixture->server, "GET", path, token, NULL, NULL, 0, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      text = g_bytes_get_data (bytes, &length);
+      node = desk_json_parse (text, length, &error);
+      g_assert_no_error (error);
+      slow = desk_page_from_json (node, (DeskRecordDecodeFunc) desk_message_record_from_json,
+                                  (GDestroyNotify) desk_message_record_free, &error);
+      g_assert_no_error (error);
+      pages++;
+
+      fast = _desk_message_page_read (text, length);
+      if (fast != NULL)
+        {
+          read++;
+          g_assert_cmpstr (fast->next, ==, slow->next);
+          g_assert_cmpint (fast->more, ==, slow->more);
+          g_assert_cmpint (fast->remaining, ==, slow->remaining);
+          g_assert_cmpuint (fast->items->len, ==, slow->items->len);
+          for (guint i = 0; i < fast->items->len; i++)
+            {
+              g_autoptr (JsonBuilder) a = json_builder_new ();
+              g_autoptr (JsonBuilder) b = json_builder_new ();
+              g_autofree char *fast_text = NULL;
+              g_autofree char *slow_text = NULL;
+
+              desk_message_record_to_json (g_ptr_array_index (fast->items, i), a);
+              desk_message_record_to_json (g_ptr_array_index (slow->items, i), b);
+              fast_text = desk_json_builder_to_string (a, NULL);
+              slow_text = desk_json_builder_to_string (b, NULL);
+              g_assert_cmpstr (fast_text, ==, slow_text);
+            }
+        }
+
+      g_free (cursor);
+      cursor = g_strdup (slow->next);
+      more = slow->more;
+    }
+
+  g_test_message ("%u of %u pages read without json-glib", read, pages);
+  g_assert_cmpuint (read * 2, >, pages);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1103,6 +1174,8 @@ main (int argc, char *argv[])
               test_server_without_open_filter, fixture_teardown);
   g_test_add ("/Desk/Sync/open-work-changes-mid-sync", Fixture, NULL, fixture_setup,
               test_open_work_changes_mid_sync, fixture_teardown);
+  g_test_add ("/Desk/Sync/message-pages-read-as-codec", Fixture, NULL, fixture_setup,
+              test_message_pages_read_as_codec, fixture_teardown);
 
   return g_test_run ();
 }

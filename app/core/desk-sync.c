@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "desk-json.h"
+#include "desk-page-reader-private.h"
 #include "desk-sync.h"
 
 struct _DeskSync
@@ -370,7 +371,8 @@ fetch (GTask *task, guint pass, guint limit)
   data->cursor = g_strdup (state->cursor);
   state->fetching = TRUE;
   run->n_fetching++;
-  desk_client_request_async (self->client, "GET", request->str, NULL, NULL, DESK_REQUEST_RETRY,
+  desk_client_request_async (self->client, "GET", request->str, NULL, NULL,
+                             DESK_REQUEST_RETRY | DESK_REQUEST_UNPARSED,
                              g_task_get_cancellable (task), fetch_cb, data);
 }
 
@@ -497,15 +499,27 @@ advance (GTask *task)
   finish (task, NULL);
 }
 
-/* The page of @node, checked. */
+/* The page of an answer, checked. Messages, by far the most items, are
+ * read straight into records when they can be; json-glib reads the rest. */
 static DeskPage *
-decode_page (JsonNode *node, DeskStoreCollection collection, const char *since, GError **error)
+decode_page (GBytes *bytes, DeskStoreCollection collection, const char *since, GError **error)
 {
+  gsize       length;
+  const char *data = g_bytes_get_data (bytes, &length);
   g_autoptr (GError) invalid = NULL;
   g_autoptr (DeskPage) page = NULL;
 
-  page = desk_page_from_json (node, collections[collection].decode,
-                              collections[collection].free_record, &invalid);
+  if (collection == DESK_STORE_COLLECTION_MESSAGES)
+    page = _desk_message_page_read (data, length);
+  if (page == NULL)
+    {
+      g_autoptr (JsonNode) node = desk_client_parse_answer (data, length, error);
+
+      if (node == NULL)
+        return NULL;
+      page = desk_page_from_json (node, collections[collection].decode,
+                                  collections[collection].free_record, &invalid);
+    }
   /* More to come from where this page started would be the same page
    * again, for ever. */
   if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
@@ -593,7 +607,7 @@ page_arrived (Fetch *data, DeskPage *page_in, GError *error_in)
 
 typedef struct
 {
-  JsonNode           *node;
+  GBytes             *bytes;
   DeskStoreCollection collection;
   const char         *since; /* the Fetch's */
 } Decode;
@@ -601,12 +615,12 @@ typedef struct
 static void
 decode_free (Decode *decode)
 {
-  g_clear_pointer (&decode->node, json_node_unref);
+  g_clear_pointer (&decode->bytes, g_bytes_unref);
   g_free (decode);
 }
 
-/* Records from JSON cost the main loop as much as parsing it did: they are
- * made in a worker thread too, where the JSON is let go of as well. */
+/* Reading a page costs as much as applying it: it is done in a worker
+ * thread, while the main loop applies the pages before. */
 static void
 decode_in_thread (GTask        *decode_task,
                   gpointer      source_object,
@@ -617,8 +631,8 @@ decode_in_thread (GTask        *decode_task,
   g_autoptr (GError) error = NULL;
   DeskPage *page;
 
-  page = decode_page (decode->node, decode->collection, decode->since, &error);
-  g_clear_pointer (&decode->node, json_node_unref);
+  page = decode_page (decode->bytes, decode->collection, decode->since, &error);
+  g_clear_pointer (&decode->bytes, g_bytes_unref);
   if (page == NULL)
     g_task_return_error (decode_task, g_steal_pointer (&error));
   else
@@ -641,23 +655,20 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   DeskSync *self = g_task_get_source_object (data->task);
   Run      *run = g_task_get_task_data (data->task);
   GError   *error = NULL;
-  JsonNode *node;
+  GBytes   *bytes;
   Decode   *decode;
   g_autoptr (GTask) decode_task = NULL;
 
-  node = desk_client_request_finish (self->client, result, NULL, &error);
-  if (node == NULL && error == NULL)
-    g_set_error_literal (&error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
-                         "The server sent a page that is not valid: the answer is empty");
-  if (node == NULL || run->finished)
+  bytes = desk_client_request_bytes_finish (self->client, result, NULL, &error);
+  if (bytes == NULL || run->finished)
     {
-      g_clear_pointer (&node, json_node_unref);
+      g_clear_pointer (&bytes, g_bytes_unref);
       page_arrived (data, NULL, error);
       return;
     }
 
   decode = g_new0 (Decode, 1);
-  decode->node = node;
+  decode->bytes = bytes;
   decode->collection = passes[data->pass].collection;
   decode->since = data->cursor;
   decode_task = g_task_new (self, NULL, decode_cb, data);
