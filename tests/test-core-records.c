@@ -1453,6 +1453,78 @@ test_message_page_reader (void)
     assert_reads_as_codec (not_readable[i], FALSE);
 }
 
+static char *
+ticket_to_string (DeskTicketRecord *record)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  desk_ticket_record_to_json (record, builder);
+  return desk_json_builder_to_string (builder, NULL);
+}
+
+static void
+assert_ticket_page_reads_as_codec (const char *text, gboolean readable)
+{
+  g_autoptr (DeskPage) fast = _desk_ticket_page_read (text, strlen (text));
+  g_autoptr (DeskPage) slow = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!readable)
+    {
+      if (fast != NULL)
+        g_error ("The reader read what it must leave to json-glib: %s", text);
+      return;
+    }
+  if (fast == NULL)
+    g_error ("The reader gave up on %s", text);
+
+  node = desk_json_parse (text, -1, &error);
+  g_assert_no_error (error);
+  slow = desk_page_from_json (node, (DeskRecordDecodeFunc) desk_ticket_record_from_json,
+                              (GDestroyNotify) desk_ticket_record_free, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fast->items->len, ==, slow->items->len);
+  for (guint i = 0; i < fast->items->len; i++)
+    {
+      g_autofree char *a = ticket_to_string (g_ptr_array_index (fast->items, i));
+      g_autofree char *b = ticket_to_string (g_ptr_array_index (slow->items, i));
+
+      g_assert_cmpstr (a, ==, b);
+    }
+}
+
+#define TICKET(requester, tags, csat)                                                                \
+  "{\"items\":[{\"id\":1,\"version\":3,\"kind\":\"chat\",\"channel\":\"chat\",\"subject\":\"提现 " \
+  "\\\"pending\\\"\",\"status\":\"pending\",\"priority\":\"urgent\",\"queue_id\":2,"                 \
+  "\"assignee_id\":null,\"requester\":" requester ",\"tags\":" tags ","                              \
+  "\"created_at\":\"2026-11-22T20:36:00Z\",\"updated_at\":\"2026-11-22T22:14:01Z\","                 \
+  "\"first_response_due\":\"2026-11-22T21:36:00Z\",\"resolution_due\":null,"                         \
+  "\"first_responded_at\":null,\"solved_at\":null,\"last_message_at\":\"2026-11-22T20:53:01Z\","     \
+  "\"message_count\":3,\"csat\":" csat "}],\"next\":\"c1\",\"more\":false,\"remaining\":0}"
+#define REQUESTER "{\"id\":7,\"name\":\"Fatima\",\"email\":\"f@example.com\",\"locale\":\"en\"}"
+
+static void
+test_ticket_page_reader (void)
+{
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[\"kyc\",\"a\\/b\"]", "null"), TRUE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[]", "5"), TRUE);
+  assert_ticket_page_reads_as_codec (TICKET ("{\"id\":7,\"name\":\"F\",\"email\":null}", "[]", "1"),
+                                     TRUE);
+
+  /* json-glib's and the codec's */
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[]", "0"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[]", "6"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[1]", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "null", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET ("{\"id\":7,\"name\":\"F\"}", "[]", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET ("null", "[]", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (
+      "{\"items\":[{\"id\":1,\"deleted\":true,\"updated_at\":\"2026-11-22T22:14:01Z\"}],"
+      "\"next\":\"c1\"}",
+      FALSE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1479,6 +1551,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Records/empty-page", test_empty_page);
   g_test_add_func ("/Desk/Core/Records/unknown-members-ignored", test_unknown_members_ignored);
   g_test_add_func ("/Desk/Core/Records/message-page-reader", test_message_page_reader);
+  g_test_add_func ("/Desk/Core/Records/ticket-page-reader", test_ticket_page_reader);
   g_test_add_func ("/Desk/Core/Json/parse-errors", test_parse_errors);
   g_test_add_func ("/Desk/Core/Json/parse-nesting", test_parse_nesting);
   g_test_add_func ("/Desk/Core/Json/parse-bounded", test_parse_bounded);

@@ -1078,24 +1078,27 @@ test_open_work_changes_mid_sync (Fixture *fixture, gconstpointer data)
   g_hash_table_unref (tickets.message_counts);
 }
 
-/* The message feed as the sync reads it (desk-page-reader.c) is the feed
- * as json-glib and the codec read it, page after page of the demo desk and
- * of a synthetic one. */
+/* The ticket and message feeds as the sync reads them (desk-page-reader.c)
+ * are the feeds as json-glib and the codec read them, page after page of the
+ * demo desk and of a synthetic one. */
 static void
-test_message_pages_read_as_codec (Fixture *fixture, gconstpointer data)
+assert_feed_read_as_codec (Fixture    *fixture,
+                           const char *feed,
+                           DeskPage *(*read) (const char *, gsize),
+                           DeskRecordDecodeFunc decode,
+                           GDestroyNotify       free_record,
+                           void (*to_json) (gconstpointer, JsonBuilder *))
 {
   const char      *token = desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD);
   g_autofree char *cursor = NULL;
   gboolean         more = TRUE;
-  guint            read = 0;
+  guint            read_pages = 0;
   guint            pages = 0;
 
-  desk_test_server_seed_synthetic (fixture->server, 300, 1500);
   while (more)
     {
-      g_autofree char *path = cursor
-                                  ? g_strdup_printf ("/api/v1/messages?limit=200&since=%s", cursor)
-                                  : g_strdup ("/api/v1/messages?limit=200");
+      g_autofree char *path = cursor ? g_strdup_printf ("%s?limit=200&since=%s", feed, cursor)
+                                     : g_strdup_printf ("%s?limit=200", feed);
       g_autoptr (GBytes) bytes = NULL;
       g_autoptr (DeskPage) fast = NULL;
       g_autoptr (DeskPage) slow = NULL;
@@ -1110,15 +1113,14 @@ test_message_pages_read_as_codec (Fixture *fixture, gconstpointer data)
       text = g_bytes_get_data (bytes, &length);
       node = desk_json_parse (text, length, &error);
       g_assert_no_error (error);
-      slow = desk_page_from_json (node, (DeskRecordDecodeFunc) desk_message_record_from_json,
-                                  (GDestroyNotify) desk_message_record_free, &error);
+      slow = desk_page_from_json (node, decode, free_record, &error);
       g_assert_no_error (error);
       pages++;
 
-      fast = _desk_message_page_read (text, length);
+      fast = read (text, length);
       if (fast != NULL)
         {
-          read++;
+          read_pages++;
           g_assert_cmpstr (fast->next, ==, slow->next);
           g_assert_cmpint (fast->more, ==, slow->more);
           g_assert_cmpint (fast->remaining, ==, slow->remaining);
@@ -1130,8 +1132,8 @@ test_message_pages_read_as_codec (Fixture *fixture, gconstpointer data)
               g_autofree char *fast_text = NULL;
               g_autofree char *slow_text = NULL;
 
-              desk_message_record_to_json (g_ptr_array_index (fast->items, i), a);
-              desk_message_record_to_json (g_ptr_array_index (slow->items, i), b);
+              to_json (g_ptr_array_index (fast->items, i), a);
+              to_json (g_ptr_array_index (slow->items, i), b);
               fast_text = desk_json_builder_to_string (a, NULL);
               slow_text = desk_json_builder_to_string (b, NULL);
               g_assert_cmpstr (fast_text, ==, slow_text);
@@ -1143,8 +1145,23 @@ test_message_pages_read_as_codec (Fixture *fixture, gconstpointer data)
       more = slow->more;
     }
 
-  g_test_message ("%u of %u pages read without json-glib", read, pages);
-  g_assert_cmpuint (read * 2, >, pages);
+  g_test_message ("%s: %u of %u pages read without json-glib", feed, read_pages, pages);
+  g_assert_cmpuint (read_pages * 2, >, pages);
+}
+
+static void
+test_pages_read_as_codec (Fixture *fixture, gconstpointer data)
+{
+  desk_test_server_seed_synthetic (fixture->server, 300, 1500);
+  desk_test_server_solve_tickets (fixture->server, 3);
+  assert_feed_read_as_codec (fixture, "/api/v1/tickets", _desk_ticket_page_read,
+                             (DeskRecordDecodeFunc) desk_ticket_record_from_json,
+                             (GDestroyNotify) desk_ticket_record_free,
+                             (gpointer) desk_ticket_record_to_json);
+  assert_feed_read_as_codec (fixture, "/api/v1/messages", _desk_message_page_read,
+                             (DeskRecordDecodeFunc) desk_message_record_from_json,
+                             (GDestroyNotify) desk_message_record_free,
+                             (gpointer) desk_message_record_to_json);
 }
 
 int
@@ -1174,8 +1191,8 @@ main (int argc, char *argv[])
               test_server_without_open_filter, fixture_teardown);
   g_test_add ("/Desk/Sync/open-work-changes-mid-sync", Fixture, NULL, fixture_setup,
               test_open_work_changes_mid_sync, fixture_teardown);
-  g_test_add ("/Desk/Sync/message-pages-read-as-codec", Fixture, NULL, fixture_setup,
-              test_message_pages_read_as_codec, fixture_teardown);
+  g_test_add ("/Desk/Sync/pages-read-as-codec", Fixture, NULL, fixture_setup,
+              test_pages_read_as_codec, fixture_teardown);
 
   return g_test_run ();
 }

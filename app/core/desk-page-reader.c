@@ -15,10 +15,10 @@
 #include "desk-page-reader-private.h"
 #include "desk-time.h"
 
-/* A page of messages read straight into records, without a JsonNode for
- * each value: json-glib took half of a first sync's CPU building and
- * freeing the nodes of a million messages. It reads the plain shape that
- * servers send (known members, no escapes beyond the usual, no
+/* A page of messages or tickets read straight into records, without a
+ * JsonNode for each value: json-glib took half of a first sync's CPU
+ * building and freeing the nodes of a million messages. It reads the plain
+ * shape that servers send (known members, no escapes beyond the usual, no
  * tombstones, no attachments) and gives up on anything else: the caller
  * then reads the page with json-glib and desk_page_from_json(), which say
  * what is wrong with it, if anything. So whatever this reads, it reads as
@@ -353,10 +353,13 @@ read_message (Reader *r)
   return g_steal_pointer (&record);
 }
 
+typedef gpointer (*ReadItemFunc) (Reader *r);
+
 typedef struct
 {
-  DeskPage *page;
-  guint     seen;
+  DeskPage    *page;
+  ReadItemFunc read_item;
+  guint        seen;
 } Page;
 
 static gboolean
@@ -374,9 +377,9 @@ page_member (Reader *r, const char *name, gpointer data)
         return expect (r, ']');
       do
         {
-          DeskMessageRecord *record;
+          gpointer record;
 
-          if (page->items->len >= MAX_ITEMS || !(record = read_message (r)))
+          if (page->items->len >= MAX_ITEMS || !(record = state->read_item (r)))
             return FALSE;
           g_ptr_array_add (page->items, record);
         }
@@ -412,17 +415,17 @@ page_member (Reader *r, const char *name, gpointer data)
   return FALSE;
 }
 
-DeskPage *
-_desk_message_page_read (const char *data, gsize length)
+static DeskPage *
+read_page (const char *data, gsize length, ReadItemFunc read_item, GDestroyNotify free_item)
 {
   g_autoptr (DeskPage) page = g_new0 (DeskPage, 1);
-  Page   state = { page, 0 };
+  Page   state = { page, read_item, 0 };
   Reader r = { data, data + length };
 
   if (!g_utf8_validate (data, length, NULL))
     return NULL;
 
-  page->items = g_ptr_array_new_with_free_func ((GDestroyNotify) desk_message_record_free);
+  page->items = g_ptr_array_new_with_free_func (free_item);
   if (!read_object (&r, page_member, &state) || !(state.seen & 1))
     return NULL;
   skip_space (&r);
@@ -430,4 +433,220 @@ _desk_message_page_read (const char *data, gsize length)
     return NULL;
 
   return g_steal_pointer (&page);
+}
+
+DeskPage *
+_desk_message_page_read (const char *data, gsize length)
+{
+  return read_page (data, length, (ReadItemFunc) read_message,
+                    (GDestroyNotify) desk_message_record_free);
+}
+
+/* Tickets */
+
+typedef struct
+{
+  DeskTicketRecord *record;
+  guint64           seen;
+} Ticket;
+
+enum
+{
+  T_ID,
+  T_VERSION,
+  T_KIND,
+  T_CHANNEL,
+  T_SUBJECT,
+  T_STATUS,
+  T_PRIORITY,
+  T_QUEUE_ID,
+  T_ASSIGNEE_ID,
+  T_REQUESTER,
+  T_TAGS,
+  T_CREATED_AT,
+  T_UPDATED_AT,
+  T_FIRST_RESPONSE_DUE,
+  T_RESOLUTION_DUE,
+  T_FIRST_RESPONDED_AT,
+  T_SOLVED_AT,
+  T_LAST_MESSAGE_AT,
+  T_MESSAGE_COUNT,
+  T_CSAT,
+  T_REQUESTER_ID,
+  T_REQUESTER_NAME,
+  T_REQUESTER_EMAIL,
+  T_REQUESTER_LOCALE,
+  T_N_MEMBERS
+};
+
+/* All but the requester's locale, which may be left out. */
+#define T_REQUIRED                                                                                 \
+  (((G_GUINT64_CONSTANT (1) << T_N_MEMBERS) - 1) & ~(G_GUINT64_CONSTANT (1) << T_REQUESTER_LOCALE))
+
+static gboolean
+see_ticket (Ticket *ticket, guint member)
+{
+  guint64 bit = G_GUINT64_CONSTANT (1) << member;
+
+  if (ticket->seen & bit)
+    return FALSE;
+  ticket->seen |= bit;
+  return TRUE;
+}
+
+static gboolean
+read_nullable_time (Reader *r, gint64 *out)
+{
+  return read_literal (r, "null") || read_time (r, out);
+}
+
+static gboolean
+requester_member (Reader *r, const char *name, gpointer data)
+{
+  Ticket           *ticket = data;
+  DeskTicketRecord *record = ticket->record;
+
+  if (g_str_equal (name, "id"))
+    return see_ticket (ticket, T_REQUESTER_ID) && read_int (r, &record->requester.id);
+  if (g_str_equal (name, "name"))
+    return see_ticket (ticket, T_REQUESTER_NAME) &&
+           (record->requester.name = read_string (r)) != NULL;
+  if (g_str_equal (name, "email"))
+    return see_ticket (ticket, T_REQUESTER_EMAIL) &&
+           read_nullable_string (r, &record->requester.email);
+  if (g_str_equal (name, "locale"))
+    return see_ticket (ticket, T_REQUESTER_LOCALE) &&
+           read_nullable_string (r, &record->requester.locale);
+
+  return FALSE;
+}
+
+static gboolean
+read_tags (Reader *r, GStrv *out)
+{
+  g_autoptr (GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+
+  if (!expect (r, '['))
+    return FALSE;
+  if (!peek (r, ']'))
+    do
+      {
+        char *tag = read_string (r);
+
+        if (tag == NULL)
+          return FALSE;
+        g_ptr_array_add (tags, tag);
+      }
+    while (expect (r, ','));
+  if (!expect (r, ']'))
+    return FALSE;
+
+  g_ptr_array_add (tags, NULL);
+  g_ptr_array_set_free_func (tags, NULL);
+  *out = (GStrv) g_ptr_array_free (g_steal_pointer (&tags), FALSE);
+  return TRUE;
+}
+
+static gboolean
+ticket_member (Reader *r, const char *name, gpointer data)
+{
+  static const struct
+  {
+    const char *name;
+    GType (*get_type) (void);
+  } enums[] = {
+    [T_KIND] = { "kind", desk_ticket_kind_get_type },
+    [T_CHANNEL] = { "channel", desk_channel_get_type },
+    [T_STATUS] = { "status", desk_ticket_status_get_type },
+    [T_PRIORITY] = { "priority", desk_priority_get_type },
+  };
+  Ticket           *ticket = data;
+  DeskTicketRecord *record = ticket->record;
+  int               value;
+
+  for (guint i = T_KIND; i <= T_PRIORITY; i++)
+    if (enums[i].name != NULL && g_str_equal (name, enums[i].name))
+      {
+        if (!see_ticket (ticket, i) || !read_enum (r, enums[i].get_type (), &value))
+          return FALSE;
+        if (i == T_KIND)
+          record->kind = value;
+        else if (i == T_CHANNEL)
+          record->channel = value;
+        else if (i == T_STATUS)
+          record->status = value;
+        else
+          record->priority = value;
+        return TRUE;
+      }
+
+  if (g_str_equal (name, "id"))
+    return see_ticket (ticket, T_ID) && read_int (r, &record->id);
+  if (g_str_equal (name, "version"))
+    return see_ticket (ticket, T_VERSION) && read_int (r, &record->version);
+  if (g_str_equal (name, "subject"))
+    return see_ticket (ticket, T_SUBJECT) && (record->subject = read_string (r)) != NULL;
+  if (g_str_equal (name, "queue_id"))
+    return see_ticket (ticket, T_QUEUE_ID) && read_int (r, &record->queue_id);
+  if (g_str_equal (name, "assignee_id"))
+    return see_ticket (ticket, T_ASSIGNEE_ID) &&
+           (read_literal (r, "null") || read_int (r, &record->assignee_id));
+  if (g_str_equal (name, "requester"))
+    return see_ticket (ticket, T_REQUESTER) && read_object (r, requester_member, ticket);
+  if (g_str_equal (name, "tags"))
+    return see_ticket (ticket, T_TAGS) && read_tags (r, &record->tags);
+  if (g_str_equal (name, "created_at"))
+    return see_ticket (ticket, T_CREATED_AT) && read_time (r, &record->created_at);
+  if (g_str_equal (name, "updated_at"))
+    return see_ticket (ticket, T_UPDATED_AT) && read_time (r, &record->updated_at);
+  if (g_str_equal (name, "first_response_due"))
+    return see_ticket (ticket, T_FIRST_RESPONSE_DUE) &&
+           read_nullable_time (r, &record->first_response_due);
+  if (g_str_equal (name, "resolution_due"))
+    return see_ticket (ticket, T_RESOLUTION_DUE) && read_nullable_time (r, &record->resolution_due);
+  if (g_str_equal (name, "first_responded_at"))
+    return see_ticket (ticket, T_FIRST_RESPONDED_AT) &&
+           read_nullable_time (r, &record->first_responded_at);
+  if (g_str_equal (name, "solved_at"))
+    return see_ticket (ticket, T_SOLVED_AT) && read_nullable_time (r, &record->solved_at);
+  if (g_str_equal (name, "last_message_at"))
+    return see_ticket (ticket, T_LAST_MESSAGE_AT) &&
+           read_nullable_time (r, &record->last_message_at);
+  if (g_str_equal (name, "message_count"))
+    return see_ticket (ticket, T_MESSAGE_COUNT) && read_int (r, &record->message_count);
+  /* null is "not rated"; a number is a rating. */
+  if (g_str_equal (name, "csat"))
+    {
+      gint64 csat;
+
+      if (!see_ticket (ticket, T_CSAT))
+        return FALSE;
+      if (read_literal (r, "null"))
+        return TRUE;
+      if (!read_int (r, &csat) || csat < 1 || csat > 5)
+        return FALSE;
+      record->csat = csat;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static DeskTicketRecord *
+read_ticket (Reader *r)
+{
+  g_autoptr (DeskTicketRecord) record = g_new0 (DeskTicketRecord, 1);
+  Ticket ticket = { record, 0 };
+
+  if (!read_object (r, ticket_member, &ticket) || (ticket.seen & T_REQUIRED) != T_REQUIRED)
+    return NULL;
+
+  return g_steal_pointer (&record);
+}
+
+DeskPage *
+_desk_ticket_page_read (const char *data, gsize length)
+{
+  return read_page (data, length, (ReadItemFunc) read_ticket,
+                    (GDestroyNotify) desk_ticket_record_free);
 }

@@ -499,8 +499,9 @@ advance (GTask *task)
   finish (task, NULL);
 }
 
-/* The page of an answer, checked. Messages, by far the most items, are
- * read straight into records when they can be; json-glib reads the rest. */
+/* The page of an answer, checked. Messages and tickets, by far the most
+ * items, are read straight into records when they can be; json-glib reads
+ * the rest. */
 static DeskPage *
 decode_page (GBytes *bytes, DeskStoreCollection collection, const char *since, GError **error)
 {
@@ -511,6 +512,8 @@ decode_page (GBytes *bytes, DeskStoreCollection collection, const char *since, G
 
   if (collection == DESK_STORE_COLLECTION_MESSAGES)
     page = _desk_message_page_read (data, length);
+  else if (collection == DESK_STORE_COLLECTION_TICKETS)
+    page = _desk_ticket_page_read (data, length);
   if (page == NULL)
     {
       g_autoptr (JsonNode) node = desk_client_parse_answer (data, length, error);
