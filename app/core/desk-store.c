@@ -1736,29 +1736,31 @@ update_statistics (DeskStore *self)
 void
 desk_store_optimize_search (DeskStore *self)
 {
-  static const char *indexes[] = { "tickets_fts", "messages_fts" };
+  /* Literals: the statement cache keeps the SQL it is given. */
+  static const struct
+  {
+    const char *name;
+    const char *automerge_sql;
+    const char *restore_sql;
+  } indexes[] = {
+    { "tickets_fts", "SELECT v FROM tickets_fts_config WHERE k = 'automerge'",
+      "INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('automerge', 4)" },
+    { "messages_fts", "SELECT v FROM messages_fts_config WHERE k = 'automerge'",
+      "INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 4)" },
+  };
 
   g_return_if_fail (DESK_IS_STORE (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autofree char *query =
-          g_strdup_printf ("SELECT v FROM %s_config WHERE k = 'automerge'", indexes[i]);
-      g_autofree char *restore = NULL;
-      sqlite3_stmt    *stmt;
-      gboolean         off;
+      sqlite3_stmt *stmt = prepare (self, indexes[i].automerge_sql);
+      gboolean      off;
 
-      stmt = prepare (self, query);
       off = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 0;
       sqlite3_reset (stmt);
-      if (!off)
-        continue;
-
-      restore = g_strdup_printf ("INSERT INTO %s (%s, rank) VALUES ('automerge', 4)", indexes[i],
-                                 indexes[i]);
-      if (!exec (self->db, restore, &error))
-        g_warning ("Could not restore the merging of %s: %s", indexes[i], error->message);
+      if (off && !exec (self->db, indexes[i].restore_sql, &error))
+        g_warning ("Could not restore the merging of %s: %s", indexes[i].name, error->message);
     }
 }
 
