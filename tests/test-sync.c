@@ -634,8 +634,8 @@ cache_cursor (Fixture *fixture, const char *name)
   return cursor;
 }
 
-/* Items applied twice (open work, then the history) left one row and one
- * full-text entry each. */
+/* Items applied twice (open work that changed, then the history) left one
+ * row and one full-text entry each. */
 static void
 assert_full_text_consistent (Fixture *fixture)
 {

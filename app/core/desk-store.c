@@ -560,9 +560,9 @@ apply_message (DeskStore *self, DeskMessageRecord *message, GError **error)
   return step_done (self, stmt, error);
 }
 
-/* Whether the cache holds @record as it is: a first sync brings the open
- * work twice (see DeskSync), and a sync that resumes after a crash may
- * bring a page again. Such rows are left alone, full-text entries included:
+/* Whether the cache holds @record as it is: a first sync may bring open
+ * work twice (from a server without `skip_open`, see DeskSync), and a sync
+ * that resumes after a crash may bring a page again. Such rows are left alone, full-text entries included:
  * dropping and making those again took the whole feeds of bench-sync's
  * first sync from about 20 s to 30. */
 static gboolean

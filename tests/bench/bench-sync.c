@@ -30,11 +30,11 @@
  * --seed DIR, for the same reason.
  *
  * A first sync brings the open work first (open tickets, their messages)
- * and then every feed whole, so the open work comes twice: about 60% of the
- * synthetic tickets are open, a heavy share for that. The rates divide what
- * the cache holds at the end by the time of all the pages of the
- * collection, in both passes; open_work_ready_ms is the time until the open
- * work is in.
+ * and then every feed without what the open feeds brought (`skip_open`):
+ * about 60% of the synthetic tickets are open. The rates divide what the
+ * cache holds at the end by the time of all the pages of the collection,
+ * in both passes; open_work_ready_ms is the time until the open work is
+ * in.
  *
  * The search runs prefix queries of one or two words over a cache holding
  * 10,000 articles of about 2 KB each.
@@ -411,8 +411,8 @@ run_sync (const char *base_url, const char *token, const char *cache_path, GErro
       return FALSE;
     }
 
-  /* The open work comes twice (first, then with the history): the cache
-   * must hold each item once, and the rates count it once. */
+  /* An item may come in both passes (a server without `skip_open`): the
+   * cache must hold each item once, and the rates count it once. */
   n_tickets = desk_store_count (store, DESK_STORE_COLLECTION_TICKETS);
   n_messages = desk_store_count (store, DESK_STORE_COLLECTION_MESSAGES);
   if (n_tickets < N_SYNTHETIC_TICKETS || n_messages < N_SYNTHETIC_MESSAGES ||
