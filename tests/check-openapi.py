@@ -309,6 +309,9 @@ def exercise(c, lead, agent, trainee):
     c.call("GET", "/api/v1/tickets", 200, token=lead,
            params={"limit": 500, "open": "true", "since": open_page.get("next", "")})
     c.call("GET", "/api/v1/tickets", 400, token=lead, params={"open": "yes"})
+    c.call("GET", "/api/v1/tickets", 200, token=agent,
+           params={"limit": 500, "skip_open": open_page.get("next", "")})
+    c.call("GET", "/api/v1/tickets", 400, token=lead, params={"skip_open": "yes"})
     everything = c.call("GET", "/api/v1/tickets", 200, token=lead, params={"limit": 500}) or {}
     tickets = [t for t in everything.get("items", []) if not t.get("deleted")]
     ticket = first(tickets, lambda t: t["queue_id"] == 1 and t["kind"] == "ticket", "queue-1 ticket")
@@ -335,6 +338,11 @@ def exercise(c, lead, agent, trainee):
     c.call("GET", "/api/v1/messages", 200, token=agent, params={"limit": 50})
     c.call("GET", "/api/v1/messages", 200, token=trainee, params={"limit": 50, "open": "true"})
     c.call("GET", "/api/v1/messages", 400, token=agent, params={"open": "1"})
+    open_messages = c.call("GET", "/api/v1/messages", 200, token=agent,
+                           params={"limit": 500, "open": "true"}) or {}
+    c.call("GET", "/api/v1/messages", 200, token=agent,
+           params={"limit": 500, "skip_open": open_messages.get("next", "")})
+    c.call("GET", "/api/v1/messages", 400, token=agent, params={"skip_open": "c1tx"})
     c.call("GET", "/api/v1/tickets/{id}/messages", 200, path=f"{path}/messages", token=agent)
     note = {"body": "Checked against the contract", "visibility": "internal",
             "client_id": "openapi-check-1"}

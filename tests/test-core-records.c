@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "desk-json.h"
+#include "desk-page-reader-private.h"
 #include "desk-records.h"
 #include "desk-time.h"
 
@@ -1325,6 +1326,205 @@ test_enum_nicks (void)
   g_assert_false (desk_enum_from_nick (DESK_TYPE_CHANNEL, NULL, &value));
 }
 
+/* Message pages read straight into records (desk-page-reader.c) */
+
+static char *
+message_to_string (DeskMessageRecord *record)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  desk_message_record_to_json (record, builder);
+  return desk_json_builder_to_string (builder, NULL);
+}
+
+/* What the reader makes of @text is what json-glib and the codec make of
+ * it, or it gives up (@readable FALSE). */
+static void
+assert_reads_as_codec (const char *text, gboolean readable)
+{
+  g_autoptr (DeskPage) fast = _desk_message_page_read (text, strlen (text));
+  g_autoptr (DeskPage) slow = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!readable)
+    {
+      if (fast != NULL)
+        g_error ("The reader read what it must leave to json-glib: %s", text);
+      return;
+    }
+  if (fast == NULL)
+    g_error ("The reader gave up on %s", text);
+
+  node = desk_json_parse (text, -1, &error);
+  g_assert_no_error (error);
+  slow = desk_page_from_json (node, (DeskRecordDecodeFunc) desk_message_record_from_json,
+                              (GDestroyNotify) desk_message_record_free, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (fast->next, ==, slow->next);
+  g_assert_cmpint (fast->more, ==, slow->more);
+  g_assert_cmpint (fast->remaining, ==, slow->remaining);
+  g_assert_cmpuint (fast->items->len, ==, slow->items->len);
+  for (guint i = 0; i < fast->items->len; i++)
+    {
+      g_autofree char   *a = message_to_string (g_ptr_array_index (fast->items, i));
+      g_autofree char   *b = message_to_string (g_ptr_array_index (slow->items, i));
+      DeskMessageRecord *x = g_ptr_array_index (fast->items, i);
+      DeskMessageRecord *y = g_ptr_array_index (slow->items, i);
+
+      g_assert_cmpstr (a, ==, b);
+      g_assert_cmpint (x->updated_at, ==, y->updated_at);
+      g_assert_cmpint (x->attachments == NULL, ==, y->attachments == NULL);
+    }
+}
+
+#define MESSAGE_A                                                                                  \
+  "{\"id\":5,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"id\":4,\"name\":\"陈晓雯\"},"     \
+  "\"visibility\":\"public\",\"body\":\"Hi! \\\"Level 2\\\" reviews take 1–2 days.\\n\\tOK\\\\"  \
+  "\\/\",\"body_html\":null,\"created_at\":\"2026-11-25T14:04:25Z\",\"client_id\":null,"           \
+  "\"attachments\":[]}"
+#define MESSAGE_B                                                                                  \
+  "{ \"attachments\" : [ ], \"client_id\" : \"c-1\", \"body_html\" : \"<p>x</p>\",\n"              \
+  "  \"created_at\" : \"2026-01-02T03:04:05.250+01:00\", \"updated_at\": "                         \
+  "\"2026-01-03T00:00:00Z\","                                                                      \
+  "  \"body\" : \"\", \"visibility\" : \"internal\", \"ticket_id\" : -7, \"id\" : "                \
+  "9007199254740993,"                                                                              \
+  "  \"author\" : { \"name\" : \"Sys\", \"type\" : \"system\" } }"
+#define MESSAGE_C                                                                                  \
+  "{\"id\":6,\"ticket_id\":2,\"author\":{\"type\":\"customer\",\"id\":null,\"name\":\"A\"},"       \
+  "\"visibility\":\"public\",\"body\":\"b\",\"created_at\":\"2026-11-25T14:04:25Z\"}"
+
+static void
+test_message_page_reader (void)
+{
+  static const char *readable[] = {
+    "{\"items\":[" MESSAGE_A "," MESSAGE_B "," MESSAGE_C "],\"next\":\"c9\",\"more\":true,"
+    "\"remaining\":12}",
+    "{\"remaining\":null,\"more\":false,\"next\":\"c0t5\",\"items\":[]}",
+    " {\"items\":[" MESSAGE_C "],\"next\":\"c1\"}\n",
+  };
+  static const char *not_readable[] = {
+    /* json-glib's and the codec's to say what is wrong, or to read */
+    "{\"items\":[" MESSAGE_C "],\"next\":\"c1\"} x",
+    "{\"items\":[" MESSAGE_C "],\"next\":null}",
+    "{\"items\":[" MESSAGE_C "],\"next\":\"c1\",\"extra\":1}",
+    "{\"items\":[" MESSAGE_C "],\"next\":\"c1\",\"next\":\"c2\"}",
+    "{\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"deleted\":true}],\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1.0,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"b\",\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":01,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"b\",\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"robot\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"b\",\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"\\u00e9\",\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":null,\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"created_at\":\"2026-11-25T14:04:25Z\"}],\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"b\",\"created_at\":\"yesterday\"}],\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"b\",\"created_at\":\"2026-11-25T14:04:25Z\","
+    "\"attachments\":[{\"id\":1,\"name\":\"a\",\"size\":1,\"mime\":\"text/plain\"}]}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"a\tb\",\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[{\"id\":1,\"ticket_id\":2,\"author\":{\"type\":\"agent\",\"name\":\"A\"},"
+    "\"visibility\":\"public\",\"body\":\"\xff\",\"created_at\":\"2026-11-25T14:04:25Z\"}],"
+    "\"next\":\"c1\"}",
+    "{\"items\":[" MESSAGE_C ",],\"next\":\"c1\"}",
+    "{\"items\":[" MESSAGE_C "],\"next\":\"c1\",\"more\":1}",
+    "{\"items\":[" MESSAGE_C "],\"next\":\"c1\"",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (readable); i++)
+    assert_reads_as_codec (readable[i], TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (not_readable); i++)
+    assert_reads_as_codec (not_readable[i], FALSE);
+}
+
+static char *
+ticket_to_string (DeskTicketRecord *record)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  desk_ticket_record_to_json (record, builder);
+  return desk_json_builder_to_string (builder, NULL);
+}
+
+static void
+assert_ticket_page_reads_as_codec (const char *text, gboolean readable)
+{
+  g_autoptr (DeskPage) fast = _desk_ticket_page_read (text, strlen (text));
+  g_autoptr (DeskPage) slow = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!readable)
+    {
+      if (fast != NULL)
+        g_error ("The reader read what it must leave to json-glib: %s", text);
+      return;
+    }
+  if (fast == NULL)
+    g_error ("The reader gave up on %s", text);
+
+  node = desk_json_parse (text, -1, &error);
+  g_assert_no_error (error);
+  slow = desk_page_from_json (node, (DeskRecordDecodeFunc) desk_ticket_record_from_json,
+                              (GDestroyNotify) desk_ticket_record_free, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fast->items->len, ==, slow->items->len);
+  for (guint i = 0; i < fast->items->len; i++)
+    {
+      g_autofree char *a = ticket_to_string (g_ptr_array_index (fast->items, i));
+      g_autofree char *b = ticket_to_string (g_ptr_array_index (slow->items, i));
+
+      g_assert_cmpstr (a, ==, b);
+    }
+}
+
+#define TICKET(requester, tags, csat)                                                                \
+  "{\"items\":[{\"id\":1,\"version\":3,\"kind\":\"chat\",\"channel\":\"chat\",\"subject\":\"提现 " \
+  "\\\"pending\\\"\",\"status\":\"pending\",\"priority\":\"urgent\",\"queue_id\":2,"                 \
+  "\"assignee_id\":null,\"requester\":" requester ",\"tags\":" tags ","                              \
+  "\"created_at\":\"2026-11-22T20:36:00Z\",\"updated_at\":\"2026-11-22T22:14:01Z\","                 \
+  "\"first_response_due\":\"2026-11-22T21:36:00Z\",\"resolution_due\":null,"                         \
+  "\"first_responded_at\":null,\"solved_at\":null,\"last_message_at\":\"2026-11-22T20:53:01Z\","     \
+  "\"message_count\":3,\"csat\":" csat "}],\"next\":\"c1\",\"more\":false,\"remaining\":0}"
+#define REQUESTER "{\"id\":7,\"name\":\"Fatima\",\"email\":\"f@example.com\",\"locale\":\"en\"}"
+
+static void
+test_ticket_page_reader (void)
+{
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[\"kyc\",\"a\\/b\"]", "null"), TRUE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[]", "5"), TRUE);
+  assert_ticket_page_reads_as_codec (TICKET ("{\"id\":7,\"name\":\"F\",\"email\":null}", "[]", "1"),
+                                     TRUE);
+
+  /* json-glib's and the codec's */
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[]", "0"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[]", "6"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "[1]", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET (REQUESTER, "null", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET ("{\"id\":7,\"name\":\"F\"}", "[]", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (TICKET ("null", "[]", "null"), FALSE);
+  assert_ticket_page_reads_as_codec (
+      "{\"items\":[{\"id\":1,\"deleted\":true,\"updated_at\":\"2026-11-22T22:14:01Z\"}],"
+      "\"next\":\"c1\"}",
+      FALSE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1350,6 +1550,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/Core/Records/page-bad-envelope", test_page_bad_envelope);
   g_test_add_func ("/Desk/Core/Records/empty-page", test_empty_page);
   g_test_add_func ("/Desk/Core/Records/unknown-members-ignored", test_unknown_members_ignored);
+  g_test_add_func ("/Desk/Core/Records/message-page-reader", test_message_page_reader);
+  g_test_add_func ("/Desk/Core/Records/ticket-page-reader", test_ticket_page_reader);
   g_test_add_func ("/Desk/Core/Json/parse-errors", test_parse_errors);
   g_test_add_func ("/Desk/Core/Json/parse-nesting", test_parse_nesting);
   g_test_add_func ("/Desk/Core/Json/parse-bounded", test_parse_bounded);

@@ -16,6 +16,8 @@
 #include <glib/gstdio.h>
 
 #include "desk-fts-tokenizer.h"
+#include "desk-json.h"
+#include "desk-page-reader-private.h"
 #include "desk-sync.h"
 #include "desk-test-server.h"
 
@@ -632,8 +634,8 @@ cache_cursor (Fixture *fixture, const char *name)
   return cursor;
 }
 
-/* Items applied twice (open work, then the history) left one row and one
- * full-text entry each. */
+/* Items applied twice (open work that changed, then the history) left one
+ * row and one full-text entry each. */
 static void
 assert_full_text_consistent (Fixture *fixture)
 {
@@ -764,9 +766,8 @@ test_open_work_first (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (work.tickets), >, 30);
   g_assert_cmpuint (g_hash_table_size (work.messages), >, 100);
 
-  /* The open feeds, then all of every feed: nothing more. */
-  expected_done = g_hash_table_size (work.tickets) + g_hash_table_size (work.messages) +
-                  all_feeds_length (fixture, DESK_ROLE_LEAD);
+  /* The open feeds, then the rest of every feed: each item once. */
+  expected_done = all_feeds_length (fixture, DESK_ROLE_LEAD);
 
   g_signal_connect (sync, "page-applied", G_CALLBACK (watch_page_applied_cb), &watch);
   g_signal_connect (sync, "open-work-synced", G_CALLBACK (watch_open_work_synced_cb), &watch);
@@ -790,6 +791,18 @@ test_open_work_first (Fixture *fixture, gconstpointer data)
   assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
   assert_full_text_consistent (fixture);
   watch_clear (&watch);
+
+  /* The full-text indexes merge their segments again once the load is
+   * over (they wait during it). */
+  {
+    sqlite3 *db = open_cache (fixture, SQLITE_OPEN_READONLY);
+
+    g_assert_cmpint (cache_count (db, "SELECT v FROM messages_fts_config WHERE k = 'automerge'"),
+                     ==, 4);
+    g_assert_cmpint (cache_count (db, "SELECT v FROM tickets_fts_config WHERE k = 'automerge'"), ==,
+                     4);
+    sqlite3_close (db);
+  }
 }
 
 /* An agent's open work is that of the agent's queues, and the cache ends as
@@ -900,6 +913,257 @@ test_server_without_open_filter (Fixture *fixture, gconstpointer data)
   watch_clear (&watch);
 }
 
+/* Changes while a first sync runs */
+
+typedef struct
+{
+  GArray     *open;   /* ids of open tickets with messages, by seq */
+  GArray     *solved; /* the same of solved and closed ones */
+  GHashTable *message_counts;
+} Tickets;
+
+static void
+collect_ticket_cb (JsonObject *item, gpointer user_data)
+{
+  Tickets    *tickets = user_data;
+  const char *status = json_object_get_string_member_with_default (item, "status", "");
+  gint64      id = json_object_get_int_member (item, "id");
+  gint64      message_count = json_object_get_int_member_with_default (item, "message_count", 0);
+
+  if (json_object_get_boolean_member_with_default (item, "deleted", FALSE) || message_count == 0)
+    return;
+
+  if (g_str_equal (status, "new") || g_str_equal (status, "open") ||
+      g_str_equal (status, "pending"))
+    g_array_append_val (tickets->open, id);
+  else
+    g_array_append_val (tickets->solved, id);
+  g_hash_table_insert (tickets->message_counts, g_memdup2 (&id, sizeof id),
+                       GINT_TO_POINTER ((int) message_count));
+}
+
+static void
+set_ticket_status (Fixture *fixture, gint64 id, const char *status)
+{
+  const char      *token = desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD);
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autofree char *version = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"status\":\"%s\"}", status);
+  g_autoptr (JsonNode) ticket = NULL;
+  g_autoptr (JsonNode) updated = NULL;
+  guint code;
+
+  ticket = desk_test_request_json (fixture->server, "GET", path, token, NULL, &code);
+  g_assert_cmpuint (code, ==, 200);
+  version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             json_object_get_int_member (json_node_get_object (ticket), "version"));
+  updated = desk_test_request_json_full (fixture->server, "PATCH", path, token,
+                                         (const char *const[]){ "If-Match", version, NULL }, body,
+                                         &code, NULL);
+  g_assert_cmpuint (code, ==, 200);
+}
+
+static void
+post_reply (Fixture *fixture, gint64 id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", id);
+  g_autoptr (JsonNode) reply = NULL;
+  guint code;
+
+  reply = desk_test_request_json (
+      fixture->server, "POST", path, desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD),
+      "{\"body\":\"Still looking into it\",\"visibility\":\"public\"}", &code);
+  g_assert_cmpuint (code, ==, 201);
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  gint64   reopened;     /* solved, then open work from the first open message page on */
+  gint64   solved_early; /* open work until the first open message page */
+  gint64   solved_late;  /* open work until the open work is in */
+  gint64   replied;      /* open work, with a new message once the open work is in */
+  gboolean open_work_synced;
+  guint    open_message_pages;
+} Changes;
+
+static void
+change_on_page_cb (DeskSync *sync, guint collection, guint n_items, gpointer user_data)
+{
+  Changes *changes = user_data;
+
+  if (collection != DESK_STORE_COLLECTION_MESSAGES || changes->open_work_synced ||
+      changes->open_message_pages++ > 0)
+    return;
+
+  /* The open message feed has read its first pages: a ticket it passed
+   * over as solved comes back, one whose messages it has been bringing
+   * leaves the open work. */
+  set_ticket_status (changes->fixture, changes->reopened, "open");
+  set_ticket_status (changes->fixture, changes->solved_early, "solved");
+}
+
+static void
+change_on_open_work_cb (DeskSync *sync, gpointer user_data)
+{
+  Changes *changes = user_data;
+
+  /* Before the whole feeds: what the open feeds brought changes. */
+  changes->open_work_synced = TRUE;
+  set_ticket_status (changes->fixture, changes->solved_late, "solved");
+  post_reply (changes->fixture, changes->replied);
+}
+
+/* The whole feeds leave out what the open feeds brought (`skip_open`), but
+ * not what changed since: a ticket solved or reopened between the passes,
+ * or a new message, still arrives, and each item comes once otherwise. */
+static void
+test_open_work_changes_mid_sync (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (DeskSync) sync = new_sync (fixture, DESK_ROLE_LEAD, 50);
+  g_autoptr (GError) error = NULL;
+  Tickets tickets = { g_array_new (FALSE, FALSE, sizeof (gint64)),
+                      g_array_new (FALSE, FALSE, sizeof (gint64)),
+                      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL) };
+  Changes changes = { fixture };
+  gint64  changed[4];
+  guint64 slack = 0;
+  guint64 expected_done;
+
+  desk_test_server_seed_synthetic (fixture->server, 600, 2400);
+  desk_test_server_solve_tickets (fixture->server, 8);
+  walk_feed (fixture, "/api/v1/tickets", DESK_ROLE_LEAD, collect_ticket_cb, &tickets);
+  g_assert_cmpuint (tickets.open->len, >=, 3);
+  g_assert_cmpuint (tickets.solved->len, >=, 1);
+
+  changes.reopened = g_array_index (tickets.solved, gint64, 0);
+  changes.solved_early = g_array_index (tickets.open, gint64, 0);
+  changes.solved_late = g_array_index (tickets.open, gint64, tickets.open->len / 2);
+  changes.replied = g_array_index (tickets.open, gint64, tickets.open->len - 1);
+
+  g_signal_connect (sync, "page-applied", G_CALLBACK (change_on_page_cb), &changes);
+  g_signal_connect (sync, "open-work-synced", G_CALLBACK (change_on_open_work_cb), &changes);
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (changes.open_work_synced);
+  g_assert_cmpuint (changes.open_message_pages, >, 1);
+
+  assert_cache_matches_server (fixture, DESK_ROLE_LEAD);
+  assert_full_text_consistent (fixture);
+  g_assert_cmpfloat (desk_sync_get_progress (sync), ==, 1.0);
+
+  /* Each item once, but for the changed tickets and their messages, which
+   * may come in both passes. */
+  changed[0] = changes.reopened;
+  changed[1] = changes.solved_early;
+  changed[2] = changes.solved_late;
+  changed[3] = changes.replied;
+  for (guint i = 0; i < G_N_ELEMENTS (changed); i++)
+    slack += 2 + GPOINTER_TO_INT (g_hash_table_lookup (tickets.message_counts, &changed[i]));
+  expected_done = all_feeds_length (fixture, DESK_ROLE_LEAD);
+  g_test_message ("done %" G_GUINT64_FORMAT ", feeds %" G_GUINT64_FORMAT
+                  ", slack %" G_GUINT64_FORMAT,
+                  desk_sync_get_done (sync), expected_done, slack);
+  g_assert_cmpuint (desk_sync_get_done (sync), >=, expected_done);
+  g_assert_cmpuint (desk_sync_get_done (sync), <=, expected_done + slack);
+
+  /* The next sync has nothing to bring. */
+  g_signal_handlers_disconnect_by_data (sync, &changes);
+  g_assert_true (run_sync (sync, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (desk_sync_get_done (sync), ==, 0);
+
+  g_array_unref (tickets.open);
+  g_array_unref (tickets.solved);
+  g_hash_table_unref (tickets.message_counts);
+}
+
+/* The ticket and message feeds as the sync reads them (desk-page-reader.c)
+ * are the feeds as json-glib and the codec read them, page after page of the
+ * demo desk and of a synthetic one. */
+static void
+assert_feed_read_as_codec (Fixture    *fixture,
+                           const char *feed,
+                           DeskPage *(*read) (const char *, gsize),
+                           DeskRecordDecodeFunc decode,
+                           GDestroyNotify       free_record,
+                           void (*to_json) (gconstpointer, JsonBuilder *))
+{
+  const char      *token = desk_test_server_get_token (fixture->server, DESK_ROLE_LEAD);
+  g_autofree char *cursor = NULL;
+  gboolean         more = TRUE;
+  guint            read_pages = 0;
+  guint            pages = 0;
+
+  while (more)
+    {
+      g_autofree char *path = cursor ? g_strdup_printf ("%s?limit=200&since=%s", feed, cursor)
+                                     : g_strdup_printf ("%s?limit=200", feed);
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (DeskPage) fast = NULL;
+      g_autoptr (DeskPage) slow = NULL;
+      g_autoptr (JsonNode) node = NULL;
+      g_autoptr (GError) error = NULL;
+      const char *text;
+      gsize       length;
+      guint       status;
+
+      bytes = desk_test_request (fixture->server, "GET", path, token, NULL, NULL, 0, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      text = g_bytes_get_data (bytes, &length);
+      node = desk_json_parse (text, length, &error);
+      g_assert_no_error (error);
+      slow = desk_page_from_json (node, decode, free_record, &error);
+      g_assert_no_error (error);
+      pages++;
+
+      fast = read (text, length);
+      if (fast != NULL)
+        {
+          read_pages++;
+          g_assert_cmpstr (fast->next, ==, slow->next);
+          g_assert_cmpint (fast->more, ==, slow->more);
+          g_assert_cmpint (fast->remaining, ==, slow->remaining);
+          g_assert_cmpuint (fast->items->len, ==, slow->items->len);
+          for (guint i = 0; i < fast->items->len; i++)
+            {
+              g_autoptr (JsonBuilder) a = json_builder_new ();
+              g_autoptr (JsonBuilder) b = json_builder_new ();
+              g_autofree char *fast_text = NULL;
+              g_autofree char *slow_text = NULL;
+
+              to_json (g_ptr_array_index (fast->items, i), a);
+              to_json (g_ptr_array_index (slow->items, i), b);
+              fast_text = desk_json_builder_to_string (a, NULL);
+              slow_text = desk_json_builder_to_string (b, NULL);
+              g_assert_cmpstr (fast_text, ==, slow_text);
+            }
+        }
+
+      g_free (cursor);
+      cursor = g_strdup (slow->next);
+      more = slow->more;
+    }
+
+  g_test_message ("%s: %u of %u pages read without json-glib", feed, read_pages, pages);
+  g_assert_cmpuint (read_pages * 2, >, pages);
+}
+
+static void
+test_pages_read_as_codec (Fixture *fixture, gconstpointer data)
+{
+  desk_test_server_seed_synthetic (fixture->server, 300, 1500);
+  desk_test_server_solve_tickets (fixture->server, 3);
+  assert_feed_read_as_codec (fixture, "/api/v1/tickets", _desk_ticket_page_read,
+                             (DeskRecordDecodeFunc) desk_ticket_record_from_json,
+                             (GDestroyNotify) desk_ticket_record_free,
+                             (gpointer) desk_ticket_record_to_json);
+  assert_feed_read_as_codec (fixture, "/api/v1/messages", _desk_message_page_read,
+                             (DeskRecordDecodeFunc) desk_message_record_from_json,
+                             (GDestroyNotify) desk_message_record_free,
+                             (gpointer) desk_message_record_to_json);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -925,6 +1189,10 @@ main (int argc, char *argv[])
               test_second_sync_skips_open_work, fixture_teardown);
   g_test_add ("/Desk/Sync/server-without-open-filter", Fixture, NULL, fixture_setup,
               test_server_without_open_filter, fixture_teardown);
+  g_test_add ("/Desk/Sync/open-work-changes-mid-sync", Fixture, NULL, fixture_setup,
+              test_open_work_changes_mid_sync, fixture_teardown);
+  g_test_add ("/Desk/Sync/pages-read-as-codec", Fixture, NULL, fixture_setup,
+              test_pages_read_as_codec, fixture_teardown);
 
   return g_test_run ();
 }

@@ -33,6 +33,8 @@ typedef enum
 {
   DESK_REQUEST_DEFAULT = 0,
   DESK_REQUEST_RETRY = 1 << 0, /* safe to repeat: GETs, posts with a client_id */
+  /* A successful answer comes as it is: desk_client_request_bytes_finish() */
+  DESK_REQUEST_UNPARSED = 1 << 1,
 } DeskRequestFlags;
 
 G_DECLARE_FINAL_TYPE (DeskClient, desk_client, DESK, CLIENT, GObject)
@@ -57,5 +59,10 @@ void desk_client_request_async (DeskClient         *self,
                                 gpointer            user_data);
 JsonNode *
 desk_client_request_finish (DeskClient *self, GAsyncResult *result, guint *status, GError **error);
+GBytes   *desk_client_request_bytes_finish (DeskClient   *self,
+                                            GAsyncResult *result,
+                                            guint        *status,
+                                            GError      **error);
+JsonNode *desk_client_parse_answer (const char *data, gsize length, GError **error);
 
 G_END_DECLS

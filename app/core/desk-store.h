@@ -190,6 +190,9 @@ GArray *desk_store_query_ticket_ids (DeskStore             *self,
 /* After a collection of tickets is complete: builds what a first sync left
  * out (see desk_store_apply_page()) and refreshes the query planner. */
 void desk_store_optimize (DeskStore *self);
+/* After a collection of messages is complete: the full-text indexes merge
+ * what a first sync left unmerged as they are written again. */
+void desk_store_optimize_search (DeskStore *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskArticleHit, desk_article_hit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeskOutboxItem, desk_outbox_item_free)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "desk-json.h"
+#include "desk-page-reader-private.h"
 #include "desk-sync.h"
 
 struct _DeskSync
@@ -86,37 +87,51 @@ static const struct
  * cache. A first sync starts with the open work, open tickets and then
  * their messages, so that an agent can work while the history comes: on a
  * big desk most tickets are long solved. The whole feeds follow as in every
- * sync. They bring the open items again (the cache leaves alone the rows it
- * already holds as they are), and they are what keeps the cache right: the
- * open feeds report no ticket that stops being open. Tickets come first in
- * both: they are what an agent opens the app for. */
+ * sync, and they are what keeps the cache right: the open feeds report no
+ * ticket that stops being open. They are asked to leave out what the open
+ * feeds delivered and what has not changed since (`skip_open`, with the
+ * open feed's cursor); a server that brings it again anyway costs time,
+ * not correctness: the cache leaves alone the rows it already holds as they
+ * are. Tickets come first in both: they are what an agent opens the app
+ * for. */
 typedef struct
 {
   DeskStoreCollection collection;
   const char         *filter;      /* the query of a filtered feed, or NULL */
   const char         *cursor_name; /* where a filtered feed keeps its place */
+  const char         *skip_open;   /* a whole feed: the cursor of its open feed */
 } Pass;
 
 static const Pass passes[] = {
-  { DESK_STORE_COLLECTION_TICKETS, "open=true", "tickets?open=true" },
-  { DESK_STORE_COLLECTION_MESSAGES, "open=true", "messages?open=true" },
-  { DESK_STORE_COLLECTION_TICKETS, NULL, NULL },
-  { DESK_STORE_COLLECTION_MESSAGES, NULL, NULL },
-  { DESK_STORE_COLLECTION_ARTICLES, NULL, NULL },
-  { DESK_STORE_COLLECTION_CANNED, NULL, NULL },
+  { DESK_STORE_COLLECTION_TICKETS, "open=true", "tickets?open=true", NULL },
+  { DESK_STORE_COLLECTION_MESSAGES, "open=true", "messages?open=true", NULL },
+  { DESK_STORE_COLLECTION_TICKETS, NULL, NULL, "tickets?open=true" },
+  { DESK_STORE_COLLECTION_MESSAGES, NULL, NULL, "messages?open=true" },
+  { DESK_STORE_COLLECTION_ARTICLES, NULL, NULL, NULL },
+  { DESK_STORE_COLLECTION_CANNED, NULL, NULL, NULL },
 };
 
 #define OPEN_TICKETS_PASS 0
 #define OPEN_MESSAGES_PASS 1
 #define FIRST_FULL_PASS 2
+#define FULL_MESSAGES_PASS 3
+
+/* A pass asks for its next page as soon as a page comes, so that the
+ * server, the network and the parsing work while the cache applies the
+ * pages before: up to this many wait to be applied. */
+#define MAX_PAGES_AHEAD 4
 
 typedef struct
 {
-  DeskPage *page;      /* fetched and not applied yet */
-  char     *cursor;    /* the one @page was asked from */
-  guint64   remaining; /* what the server says is left after @page */
-  guint64   applied;
-  gboolean  probe; /* @page only says how much there is: it is not applied */
+  GQueue   pages;     /* of DeskPage: fetched and not applied yet, oldest first */
+  guint64  pending;   /* the items in @pages */
+  char    *cursor;    /* where the next page to fetch starts */
+  gboolean more;      /* there is a next page to fetch */
+  gboolean fetching;  /* a page is on its way */
+  guint64  remaining; /* what the server says is left after the last page fetched */
+  guint64  applied;
+  guint64  first_left; /* pending + remaining when the first page came */
+  gboolean probe;      /* the first page only says how much there is: it is not applied */
 } PassState;
 
 typedef struct
@@ -124,7 +139,9 @@ typedef struct
   PassState passes[G_N_ELEMENTS (passes)];
   guint     pass; /* the one being applied */
   guint     n_fetching;
-  GError   *error; /* the first of the fetches in flight */
+  gboolean  started;  /* the first pages of all the passes have come */
+  gboolean  finished; /* the task has returned: pages still coming are dropped */
+  GError   *error;    /* the first of the first pages' failures */
 
   /* The size of the open messages feed, guessed from the open tickets'
    * message_count; the server can only bound it by the whole feed's. */
@@ -137,14 +154,22 @@ typedef struct
 {
   GTask *task;
   guint  pass;
+  char  *cursor; /* the one the page is asked from */
 } Fetch;
+
+static void
+pass_state_clear_pages (PassState *state)
+{
+  g_queue_clear_full (&state->pages, (GDestroyNotify) desk_page_free);
+  state->pending = 0;
+}
 
 static void
 run_free (Run *run)
 {
   for (guint i = 0; i < G_N_ELEMENTS (run->passes); i++)
     {
-      g_clear_pointer (&run->passes[i].page, desk_page_free);
+      pass_state_clear_pages (&run->passes[i]);
       g_free (run->passes[i].cursor);
     }
   g_clear_error (&run->error);
@@ -232,7 +257,7 @@ static guint64
 pass_left (Run *run, guint pass)
 {
   PassState *state = &run->passes[pass];
-  guint64    pending = state->page ? state->page->items->len : 0;
+  guint64    pending = state->pending;
   guint64    left = pending + state->remaining;
 
   if (pass == OPEN_MESSAGES_PASS && run->guess_open_messages)
@@ -246,6 +271,22 @@ pass_left (Run *run, guint pass)
         guess += run->open_tickets_messages * tickets->remaining / run->open_tickets_seen;
       guess = guess > state->applied ? guess - state->applied : 0;
       left = MIN (left, MAX (guess, pending));
+    }
+
+  /* The server's `remaining` of a whole feed still counts what it leaves
+   * out for the open feed before it: guessed spread evenly by seq. */
+  if (passes[pass].skip_open != NULL && state->first_left > 0)
+    {
+      guint   twin = pass - FIRST_FULL_PASS;
+      guint64 twin_total = run->passes[twin].applied;
+      guint64 skipped;
+
+      g_assert (passes[twin].cursor_name != NULL &&
+                g_str_equal (passes[twin].cursor_name, passes[pass].skip_open));
+      if (run->pass <= twin)
+        twin_total += pass_left (run, twin);
+      skipped = MIN (twin_total, twin_total * left / state->first_left);
+      left = MAX (left > skipped ? left - skipped : 0, pending);
     }
 
   return left;
@@ -277,7 +318,9 @@ static void
 finish (GTask *task, GError *error)
 {
   DeskSync *self = g_task_get_source_object (task);
+  Run      *run = g_task_get_task_data (task);
 
+  run->finished = TRUE;
   set_running (self, FALSE);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -307,12 +350,29 @@ fetch (GTask *task, guint pass, guint limit)
 
       g_string_append_printf (request, "&since=%s", escaped);
     }
+  /* Where the open feed stopped, as the cache holds it: the pass before
+   * has applied its last page by the time this one fetches a page it
+   * applies (a probe's is not). */
+  if (passes[pass].skip_open != NULL)
+    {
+      g_autofree char *skip = desk_store_dup_named_cursor (self->store, passes[pass].skip_open);
+
+      if (skip != NULL)
+        {
+          g_autofree char *escaped = g_uri_escape_string (skip, NULL, FALSE);
+
+          g_string_append_printf (request, "&skip_open=%s", escaped);
+        }
+    }
 
   data = g_new0 (Fetch, 1);
   data->task = g_object_ref (task);
   data->pass = pass;
+  data->cursor = g_strdup (state->cursor);
+  state->fetching = TRUE;
   run->n_fetching++;
-  desk_client_request_async (self->client, "GET", request->str, NULL, NULL, DESK_REQUEST_RETRY,
+  desk_client_request_async (self->client, "GET", request->str, NULL, NULL,
+                             DESK_REQUEST_RETRY | DESK_REQUEST_UNPARSED,
                              g_task_get_cancellable (task), fetch_cb, data);
 }
 
@@ -347,6 +407,20 @@ page_is_open_work (DeskPage *page)
   return TRUE;
 }
 
+/* Asks for the next page of the pass being applied, unless one is on its
+ * way or enough wait already. */
+static void
+fetch_ahead (GTask *task)
+{
+  DeskSync  *self = g_task_get_source_object (task);
+  Run       *run = g_task_get_task_data (task);
+  PassState *state = &run->passes[run->pass];
+
+  if (state->more && !state->fetching && !state->probe &&
+      g_queue_get_length (&state->pages) < MAX_PAGES_AHEAD)
+    fetch (task, run->pass, self->page_size);
+}
+
 /* Applies the pages in hand, pass after pass, and fetches the next page
  * each time one is missing. */
 static void
@@ -359,12 +433,20 @@ advance (GTask *task)
     {
       const Pass *pass = &passes[run->pass];
       PassState  *state = &run->passes[run->pass];
-      g_autoptr (DeskPage) page = g_steal_pointer (&state->page);
+      g_autoptr (DeskPage) page = NULL;
       g_autoptr (GError) error = NULL;
       guint64  done_before = self->done;
       gboolean ok;
 
-      g_assert (page != NULL);
+      /* Its page comes. */
+      if (g_queue_is_empty (&state->pages))
+        {
+          if (!state->fetching)
+            fetch (task, run->pass, self->page_size);
+          return;
+        }
+      page = g_queue_pop_head (&state->pages);
+      state->pending -= page->items->len;
 
       if (state->probe)
         {
@@ -376,11 +458,13 @@ advance (GTask *task)
       if (run->pass == OPEN_TICKETS_PASS && !page_is_open_work (page))
         {
           g_info ("The server does not filter open work: syncing everything in one pass");
-          g_clear_pointer (&run->passes[OPEN_MESSAGES_PASS].page, desk_page_free);
+          pass_state_clear_pages (&run->passes[OPEN_MESSAGES_PASS]);
           run->pass = FIRST_FULL_PASS;
           update_estimate (self, run, 0);
           continue;
         }
+
+      fetch_ahead (task);
 
       /* The page and the cursor after it land together, or not at all. */
       if (pass->cursor_name != NULL)
@@ -400,64 +484,86 @@ advance (GTask *task)
       g_signal_emit (self, signals[PAGE_APPLIED], 0, pass->collection, page->items->len);
 
       if (page->more && page->items->len > 0)
-        {
-          g_free (state->cursor);
-          state->cursor = g_strdup (page->next);
-          fetch (task, run->pass, self->page_size);
-          return;
-        }
+        continue;
 
       if (run->pass == OPEN_MESSAGES_PASS)
         g_signal_emit (self, signals[OPEN_WORK_SYNCED], 0);
       /* The inbox reads tickets while the messages are still coming. */
       else if (run->pass == FIRST_FULL_PASS)
         desk_store_optimize (self->store);
+      else if (run->pass == FULL_MESSAGES_PASS)
+        desk_store_optimize_search (self->store);
       run->pass++;
     }
 
   finish (task, NULL);
 }
 
-static void
-fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+/* The page of an answer, checked. Messages and tickets, by far the most
+ * items, are read straight into records when they can be; json-glib reads
+ * the rest. */
+static DeskPage *
+decode_page (GBytes *bytes, DeskStoreCollection collection, const char *since, GError **error)
 {
-  Fetch *data = user_data;
-  g_autoptr (GTask) task = data->task;
-  guint               pass = data->pass;
-  DeskSync           *self = g_task_get_source_object (task);
-  Run                *run = g_task_get_task_data (task);
-  PassState          *state = &run->passes[pass];
-  DeskStoreCollection collection = passes[pass].collection;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  gsize       length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  g_autoptr (GError) invalid = NULL;
   g_autoptr (DeskPage) page = NULL;
 
-  g_free (data);
-  run->n_fetching--;
-
-  node = desk_client_request_finish (self->client, result, NULL, &error);
-  if (node != NULL)
+  if (collection == DESK_STORE_COLLECTION_MESSAGES)
+    page = _desk_message_page_read (data, length);
+  else if (collection == DESK_STORE_COLLECTION_TICKETS)
+    page = _desk_ticket_page_read (data, length);
+  if (page == NULL)
     {
-      page = desk_page_from_json (node, collections[collection].decode,
-                                  collections[collection].free_record, &error);
-      /* More to come from where this page started would be the same page
-       * again, for ever. */
-      if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
-          g_strcmp0 (page->next, state->cursor) == 0)
-        g_set_error_literal (&error, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
-                             "next: the cursor does not move on");
-      if (page == NULL || page->next == NULL || error != NULL)
-        {
-          g_autoptr (GError) invalid = g_steal_pointer (&error);
+      g_autoptr (JsonNode) node = desk_client_parse_answer (data, length, error);
 
-          g_set_error (&error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
-                       "The server sent a page that is not valid: %s",
-                       invalid ? invalid->message : "next: missing");
-          g_clear_pointer (&page, desk_page_free);
-        }
+      if (node == NULL)
+        return NULL;
+      page = desk_page_from_json (node, collections[collection].decode,
+                                  collections[collection].free_record, &invalid);
+    }
+  /* More to come from where this page started would be the same page
+   * again, for ever. */
+  if (page != NULL && page->more && page->items->len > 0 && page->next != NULL &&
+      g_strcmp0 (page->next, since) == 0)
+    g_set_error_literal (&invalid, DESK_JSON_ERROR, DESK_JSON_ERROR_VALUE,
+                         "next: the cursor does not move on");
+  if (page == NULL || page->next == NULL || invalid != NULL)
+    {
+      g_set_error (error, DESK_CLIENT_ERROR, DESK_CLIENT_ERROR_PROTOCOL,
+                   "The server sent a page that is not valid: %s",
+                   invalid ? invalid->message : "next: missing");
+      return NULL;
     }
 
-  if (error != NULL)
+  return g_steal_pointer (&page);
+}
+
+/* A page of @data's pass has come (@page), or could not (@error). */
+static void
+page_arrived (Fetch *data, DeskPage *page_in, GError *error_in)
+{
+  g_autoptr (GTask) task = data->task;
+  g_autoptr (DeskPage) page = page_in;
+  g_autoptr (GError) error = error_in;
+  guint      pass = data->pass;
+  Run       *run = g_task_get_task_data (task);
+  PassState *state = &run->passes[pass];
+
+  g_free (data->cursor);
+  g_free (data);
+  run->n_fetching--;
+  state->fetching = FALSE;
+  if (run->finished)
+    return;
+
+  if (error != NULL && run->started)
+    {
+      finish (task, g_steal_pointer (&error));
+      return;
+    }
+  else if (error != NULL)
     {
       if (run->error == NULL)
         run->error = g_steal_pointer (&error);
@@ -467,22 +573,111 @@ fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   else
     {
       state->remaining = page->more ? (guint64) MAX (0, page->remaining) : 0;
+      if (state->first_left == 0)
+        state->first_left = page->items->len + state->remaining;
+      if (!state->probe)
+        {
+          state->more = page->more && page->items->len > 0;
+          if (state->more)
+            {
+              g_free (state->cursor);
+              state->cursor = g_strdup (page->next);
+            }
+        }
       if (pass == OPEN_TICKETS_PASS)
         count_open_tickets (run, page);
-      state->page = g_steal_pointer (&page);
+      state->pending += page->items->len;
+      g_queue_push_tail (&state->pages, g_steal_pointer (&page));
     }
 
   /* The first pages of all the passes come together (see run_async). */
-  if (run->n_fetching > 0)
-    return;
-
-  if (run->error != NULL)
+  if (!run->started)
     {
-      finish (task, g_steal_pointer (&run->error));
+      if (run->n_fetching > 0)
+        return;
+      run->started = TRUE;
+      if (run->error != NULL)
+        {
+          finish (task, g_steal_pointer (&run->error));
+          return;
+        }
+    }
+
+  if (pass == run->pass)
+    fetch_ahead (task);
+  advance (task);
+}
+
+typedef struct
+{
+  GBytes             *bytes;
+  DeskStoreCollection collection;
+  const char         *since; /* the Fetch's */
+} Decode;
+
+static void
+decode_free (Decode *decode)
+{
+  g_clear_pointer (&decode->bytes, g_bytes_unref);
+  g_free (decode);
+}
+
+/* Reading a page costs as much as applying it: it is done in a worker
+ * thread, while the main loop applies the pages before. */
+static void
+decode_in_thread (GTask        *decode_task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Decode *decode = task_data;
+  g_autoptr (GError) error = NULL;
+  DeskPage *page;
+
+  page = decode_page (decode->bytes, decode->collection, decode->since, &error);
+  g_clear_pointer (&decode->bytes, g_bytes_unref);
+  if (page == NULL)
+    g_task_return_error (decode_task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (decode_task, page, (GDestroyNotify) desk_page_free);
+}
+
+static void
+decode_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GError   *error = NULL;
+  DeskPage *page = g_task_propagate_pointer (G_TASK (result), &error);
+
+  page_arrived (user_data, page, error);
+}
+
+static void
+fetch_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Fetch    *data = user_data;
+  DeskSync *self = g_task_get_source_object (data->task);
+  Run      *run = g_task_get_task_data (data->task);
+  GError   *error = NULL;
+  GBytes   *bytes;
+  Decode   *decode;
+  g_autoptr (GTask) decode_task = NULL;
+
+  bytes = desk_client_request_bytes_finish (self->client, result, NULL, &error);
+  if (bytes == NULL || run->finished)
+    {
+      g_clear_pointer (&bytes, g_bytes_unref);
+      page_arrived (data, NULL, error);
       return;
     }
 
-  advance (task);
+  decode = g_new0 (Decode, 1);
+  decode->bytes = bytes;
+  decode->collection = passes[data->pass].collection;
+  decode->since = data->cursor;
+  decode_task = g_task_new (self, NULL, decode_cb, data);
+  g_task_set_source_tag (decode_task, fetch_cb);
+  g_task_set_task_data (decode_task, decode, (GDestroyNotify) decode_free);
+  g_task_run_in_thread (decode_task, decode_in_thread);
 }
 
 void

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "desk-json.h"
 #include "desk-server-private.h"
 #include "desk-time.h"
@@ -105,27 +107,49 @@ bad_field (SoupServerMessage *msg, GError *error)
   _desk_server_send_error (msg, 400, "bad_request", "%s", error->message);
 }
 
-/* Collections synced by cursor: the cursor is the last seq returned. */
+/* Collections synced by cursor: the cursor is `c` and the last seq
+ * returned. The open message feed's adds `t` and the tickets' seq when its
+ * first page was read (see send_open_message_page); other feeds take such a
+ * cursor too and leave that part alone. */
+
+static gboolean
+parse_cursor (const char *text, gint64 *seq, gint64 *tickets_seq)
+{
+  g_autofree char *head = NULL;
+  const char      *t;
+
+  *seq = 0;
+  *tickets_seq = -1;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  if (text[0] != 'c')
+    return FALSE;
+
+  t = strchr (text, 't');
+  if (t == NULL)
+    return g_ascii_string_to_signed (text + 1, 10, 0, G_MAXINT64, seq, NULL);
+
+  head = g_strndup (text + 1, t - text - 1);
+  return g_ascii_string_to_signed (head, 10, 0, G_MAXINT64, seq, NULL) &&
+         g_ascii_string_to_signed (t + 1, 10, 0, G_MAXINT64, tickets_seq, NULL);
+}
 
 static gboolean
 read_page_params (Request *request, gint64 *since, gint64 *limit)
 {
   const char *since_text = request->query ? g_hash_table_lookup (request->query, "since") : NULL;
   const char *limit_text = request->query ? g_hash_table_lookup (request->query, "limit") : NULL;
+  gint64      tickets_seq;
   gint64      value;
 
   *since = 0;
   *limit = 100;
 
-  if (since_text != NULL && *since_text != '\0')
+  if (!parse_cursor (since_text, since, &tickets_seq))
     {
-      if (since_text[0] != 'c' ||
-          !g_ascii_string_to_signed (since_text + 1, 10, 0, G_MAXINT64, since, NULL))
-        {
-          _desk_server_send_error (request->msg, 400, "bad_request",
-                                   "since: not a cursor this server gave out");
-          return FALSE;
-        }
+      _desk_server_send_error (request->msg, 400, "bad_request",
+                               "since: not a cursor this server gave out");
+      return FALSE;
     }
 
   if (limit_text != NULL)
@@ -161,6 +185,36 @@ read_open_filter (Request *request, gboolean *open)
   return FALSE;
 }
 
+/* `?skip_open=CURSOR` on the whole ticket and message feeds: CURSOR is the
+ * `next` of the caller's last page of the same feed with `open=true`, and
+ * the page leaves out what that feed has already delivered, so that a first
+ * sync does not fetch the open work twice. That is an item at or before
+ * CURSOR whose ticket is open work now and has not changed since (the open
+ * feed saw it as it is). For a ticket, since its own seq: if it is at or
+ * before CURSOR, the open feed read it after its last change. For a
+ * message, since the ticket seq its feed began at (the `t` part of
+ * CURSOR): the ticket was open work as it is now when each page was read.
+ * Without a `t` part, no message is left out. */
+static gboolean
+read_skip_open (Request *request, gint64 *skip_seq, gint64 *skip_tickets_seq)
+{
+  const char *text = request->query ? g_hash_table_lookup (request->query, "skip_open") : NULL;
+
+  if (!parse_cursor (text, skip_seq, skip_tickets_seq))
+    {
+      _desk_server_send_error (request->msg, 400, "bad_request",
+                               "skip_open: not a cursor this server gave out");
+      return FALSE;
+    }
+  if (request->server->ignore_open_filter)
+    {
+      *skip_seq = 0;
+      *skip_tickets_seq = -1;
+    }
+
+  return TRUE;
+}
+
 /* How `remaining` is worked out after the last item of a page. */
 typedef enum
 {
@@ -168,28 +222,38 @@ typedef enum
   REMAINING_BY_COUNT, /* the SQL counts the rows after ?1 itself (?3: the caller's queues) */
 } RemainingKind;
 
-static void send_page_full (Request      *request,
-                            sqlite3_stmt *stmt,
-                            const char   *remaining_sql,
-                            RemainingKind remaining_kind,
-                            gint64        since,
-                            gint64        limit);
+/* What a page's cursor says beside the last seq returned. */
+typedef struct
+{
+  gint64 skipped;     /* the items up to this seq that are not there were left out on purpose */
+  gint64 tickets_seq; /* the `t` part, or -1 for none */
+} NextCursor;
+
+static void send_page_full (Request          *request,
+                            sqlite3_stmt     *stmt,
+                            const char       *remaining_sql,
+                            RemainingKind     remaining_kind,
+                            gint64            since,
+                            gint64            limit,
+                            const NextCursor *next);
 
 /* Runs @stmt, whose rows are (seq, doc), bound to fetch limit + 1 rows. */
 static void
 send_page (
     Request *request, sqlite3_stmt *stmt, const char *max_seq_sql, gint64 since, gint64 limit)
 {
-  send_page_full (request, stmt, max_seq_sql, REMAINING_BY_SEQ, since, limit);
+  send_page_full (request, stmt, max_seq_sql, REMAINING_BY_SEQ, since, limit,
+                  &(NextCursor){ 0, -1 });
 }
 
 static void
-send_page_full (Request      *request,
-                sqlite3_stmt *stmt,
-                const char   *remaining_sql,
-                RemainingKind remaining_kind,
-                gint64        since,
-                gint64        limit)
+send_page_full (Request          *request,
+                sqlite3_stmt     *stmt,
+                const char       *remaining_sql,
+                RemainingKind     remaining_kind,
+                gint64            since,
+                gint64            limit,
+                const NextCursor *next)
 {
   sqlite3_stmt *max_stmt;
   gint64        remaining = 0;
@@ -236,9 +300,17 @@ send_page_full (Request      *request,
       sqlite3_clear_bindings (max_stmt);
     }
 
-  g_string_append_printf (
-      json, "],\"next\":\"c%" G_GINT64_FORMAT "\",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT "}",
-      last, more ? "true" : "false", remaining);
+  /* At the end of the feed, every item up to next->skipped that is not
+   * there was left out: the cursor steps over them, and the next sync does
+   * not look at them again. Anything written later gets a greater seq. */
+  if (!more)
+    last = MAX (last, next->skipped);
+
+  g_string_append_printf (json, "],\"next\":\"c%" G_GINT64_FORMAT, last);
+  if (next->tickets_seq >= 0)
+    g_string_append_printf (json, "t%" G_GINT64_FORMAT, next->tickets_seq);
+  g_string_append_printf (json, "\",\"more\":%s,\"remaining\":%" G_GINT64_FORMAT "}",
+                          more ? "true" : "false", remaining);
   _desk_server_send_json (request->msg, 200, g_string_free (json, FALSE));
 }
 
@@ -379,7 +451,38 @@ send_open_ticket_page (Request *request, gint64 since, gint64 limit)
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit + 1);
 
-  send_page_full (request, stmt, remaining_sql, REMAINING_BY_COUNT, since, limit);
+  send_page_full (request, stmt, remaining_sql, REMAINING_BY_COUNT, since, limit,
+                  &(NextCursor){ 0, -1 });
+}
+
+/* The whole feed without the open tickets up to @skip_seq (see
+ * read_skip_open): they are where the open feed left them. */
+static void
+send_ticket_page_skipping_open (Request *request, gint64 since, gint64 limit, gint64 skip_seq)
+{
+  sqlite3_stmt *stmt;
+
+  if (is_lead (request->caller))
+    stmt = _desk_server_prepare (request->server,
+                                 "SELECT seq, doc FROM tickets WHERE seq > ?1"
+                                 " AND (seq > ?4 OR NOT (" DESK_SERVER_OPEN_TICKET_SQL "))"
+                                 " ORDER BY seq LIMIT ?2");
+  else
+    {
+      stmt = _desk_server_prepare (request->server,
+                                   "SELECT seq, doc FROM tickets WHERE seq > ?1 AND queue_id IN"
+                                   " (SELECT value FROM json_each(?3))"
+                                   " AND (seq > ?4 OR NOT (" DESK_SERVER_OPEN_TICKET_SQL "))"
+                                   " ORDER BY seq LIMIT ?2");
+      sqlite3_bind_text (stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+  sqlite3_bind_int64 (stmt, 4, skip_seq);
+
+  send_page_full (request, stmt, "SELECT MAX(seq) FROM tickets", REMAINING_BY_SEQ, since, limit,
+                  &(NextCursor){ skip_seq, -1 });
+  sqlite3_clear_bindings (stmt);
 }
 
 static void
@@ -388,14 +491,23 @@ handle_ticket_page (Request *request)
   sqlite3_stmt *stmt;
   gint64        since;
   gint64        limit;
+  gint64        skip_seq;
+  gint64        skip_tickets_seq;
   gboolean      open;
 
-  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open))
+  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open) ||
+      !read_skip_open (request, &skip_seq, &skip_tickets_seq))
     return;
 
   if (open)
     {
       send_open_ticket_page (request, since, limit);
+      return;
+    }
+
+  if (skip_seq > since)
+    {
+      send_ticket_page_skipping_open (request, since, limit, skip_seq);
       return;
     }
 
@@ -787,11 +899,24 @@ handle_ticket_merge (Request *request, gint64 ticket_id)
  * their own seq. The walk follows the messages by seq and looks each ticket
  * up (CROSS JOIN keeps that order: starting from the open tickets would sort
  * all their messages for every page); `remaining` stays the bound by seq,
- * since counting would walk the rest of the feed. */
+ * since counting would walk the rest of the feed.
+ *
+ * The cursor carries the tickets' seq when the first page was read
+ * (@tickets_seq, -1 for a cursor from before that): a ticket at or before
+ * it has been open work as it is now for every page, and the whole feed
+ * can leave its messages out (read_skip_open). */
 static void
-send_open_message_page (Request *request, gint64 since, gint64 limit)
+send_open_message_page (Request *request, gint64 since, gint64 tickets_seq, gint64 limit)
 {
   sqlite3_stmt *stmt;
+
+  if (since == 0 && tickets_seq < 0)
+    {
+      stmt = _desk_server_prepare (request->server, "SELECT COALESCE(MAX(seq), 0) FROM tickets");
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        tickets_seq = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
 
   if (is_lead (request->caller))
     stmt = _desk_server_prepare (request->server,
@@ -812,23 +937,73 @@ send_open_message_page (Request *request, gint64 since, gint64 limit)
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit + 1);
 
-  send_page (request, stmt, "SELECT MAX(seq) FROM messages", since, limit);
+  send_page_full (request, stmt, "SELECT MAX(seq) FROM messages", REMAINING_BY_SEQ, since, limit,
+                  &(NextCursor){ 0, tickets_seq });
+}
+
+/* The whole feed without the messages that the open feed delivered up to
+ * @skip_seq (see read_skip_open). */
+static void
+send_message_page_skipping_open (
+    Request *request, gint64 since, gint64 limit, gint64 skip_seq, gint64 skip_tickets_seq)
+{
+  sqlite3_stmt *stmt;
+
+  if (is_lead (request->caller))
+    stmt = _desk_server_prepare (request->server,
+                                 "SELECT m.seq, m.doc FROM messages m WHERE m.seq > ?1"
+                                 " AND (m.seq > ?4 OR NOT EXISTS (SELECT 1 FROM tickets t"
+                                 " WHERE t.id = m.ticket_id AND t.seq <= ?5"
+                                 " AND t.status IN ('new', 'open', 'pending') AND NOT t.deleted))"
+                                 " ORDER BY m.seq LIMIT ?2");
+  else
+    {
+      stmt = _desk_server_prepare (
+          request->server, "SELECT m.seq, m.doc FROM messages m JOIN tickets t"
+                           " ON t.id = m.ticket_id WHERE m.seq > ?1 AND t.queue_id IN"
+                           " (SELECT value FROM json_each(?3))"
+                           " AND (m.seq > ?4 OR t.seq > ?5"
+                           " OR NOT (t.status IN ('new', 'open', 'pending') AND NOT t.deleted))"
+                           " ORDER BY m.seq LIMIT ?2");
+      sqlite3_bind_text (stmt, 3, request->caller->queue_ids_json, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit + 1);
+  sqlite3_bind_int64 (stmt, 4, skip_seq);
+  sqlite3_bind_int64 (stmt, 5, skip_tickets_seq);
+
+  send_page_full (request, stmt, "SELECT MAX(seq) FROM messages", REMAINING_BY_SEQ, since, limit,
+                  &(NextCursor){ skip_seq, -1 });
+  sqlite3_clear_bindings (stmt);
 }
 
 static void
 handle_message_page (Request *request)
 {
+  const char   *since_text;
   sqlite3_stmt *stmt;
   gint64        since;
+  gint64        tickets_seq;
   gint64        limit;
+  gint64        skip_seq;
+  gint64        skip_tickets_seq;
   gboolean      open;
 
-  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open))
+  if (!read_page_params (request, &since, &limit) || !read_open_filter (request, &open) ||
+      !read_skip_open (request, &skip_seq, &skip_tickets_seq))
     return;
 
   if (open)
     {
-      send_open_message_page (request, since, limit);
+      since_text = request->query ? g_hash_table_lookup (request->query, "since") : NULL;
+      parse_cursor (since_text, &since, &tickets_seq);
+      send_open_message_page (request, since, tickets_seq, limit);
+      return;
+    }
+
+  if (skip_seq > since && skip_tickets_seq >= 0)
+    {
+      send_message_page_skipping_open (request, since, limit, skip_seq, skip_tickets_seq);
       return;
     }
 
