@@ -45,6 +45,7 @@ struct _DeskWindow
   GtkPaned           *side_panel_paned;
   GtkWidget          *side_panel;
   AdwViewStack       *side_panel_stack;
+  GtkWidget          *side_panel_switcher;
   GtkStack           *inbox_stack;
   GtkListView        *inbox_list;
   GtkProgressBar     *sync_progress;
@@ -108,6 +109,7 @@ struct _DeskWindow
   guint signing_in : 1;
   guint side_panel_position_restored : 1;
   guint first_rows_drawn : 1;
+  guint first_frames : 2; /* painted since the window was mapped, up to 1 */
   guint first_messages_drawn : 1;
   guint thread_needs_scroll : 1;
 };
@@ -2432,6 +2434,7 @@ desk_window_class_init (DeskWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel_paned);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel_stack);
+  gtk_widget_class_bind_template_child (widget_class, DeskWindow, side_panel_switcher);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_stack);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, inbox_list);
   gtk_widget_class_bind_template_child (widget_class, DeskWindow, sync_progress);
@@ -2561,6 +2564,21 @@ desk_window_class_init (DeskWindowClass *klass)
   g_type_ensure (DESK_TYPE_TICKET_CONTROLS);
 }
 
+/* The frame after the first: the first has the inbox without waiting for
+ * the side panel's pages to be measured and drawn (a fifth of the start). */
+static gboolean
+show_side_panel_pages_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  DeskWindow *self = DESK_WINDOW (widget);
+
+  if (!gtk_widget_get_mapped (widget) || self->first_frames++ == 0)
+    return G_SOURCE_CONTINUE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->side_panel_stack), TRUE);
+  gtk_widget_set_visible (self->side_panel_switcher, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 desk_window_init (DeskWindow *self)
 {
@@ -2574,6 +2592,11 @@ desk_window_init (DeskWindow *self)
   self->chats_typing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->frame_report = desk_frame_report_new_from_environment (GTK_WIDGET (self));
+
+  /* The inbox first: the side panel's pages come a frame later. */
+  gtk_widget_set_visible (GTK_WIDGET (self->side_panel_stack), FALSE);
+  gtk_widget_set_visible (self->side_panel_switcher, FALSE);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), show_side_panel_pages_cb, NULL, NULL);
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->composer_view), "gap", "background",
                               "#f6d32d", "foreground", "#241f31", NULL);
