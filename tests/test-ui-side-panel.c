@@ -98,6 +98,21 @@ results_include (gpointer panel, const char *title)
   return FALSE;
 }
 
+static guint
+result_position (gpointer panel, gint64 id)
+{
+  GListModel *model = desk_search_results_get_model (results_of (panel));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (DeskResultItem) item = g_list_model_get_item (model, i);
+
+      if (desk_result_item_get_id (item) == id)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
 static const char *
 results_heading (gpointer panel)
 {
@@ -380,6 +395,8 @@ test_canned_replies (void)
       ==, "canned-replies");
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          child (panel, DESK_TYPE_CANNED_PANEL, "search_entry")));
+  /* The reply that best fits the customer's message comes first. */
+  WAIT_FOR (desk_canned_panel_get_top_suggestion (panel) != 0);
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-canned-replies.png");
 
@@ -436,28 +453,19 @@ test_canned_replies (void)
   g_steal_pointer (&app);
 }
 
-static GtkListBoxRow *
-canned_row (DeskCannedPanel *panel, gint64 canned_id)
+static gboolean
+canned_listed (DeskCannedPanel *panel, gint64 canned_id)
 {
-  GtkListBox    *list = child (panel, DESK_TYPE_CANNED_PANEL, "results_list");
-  GtkListBoxRow *row;
-
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)); i++)
-    if (*(gint64 *) g_object_get_data (G_OBJECT (row), "canned-id") == canned_id)
-      return row;
-  return NULL;
+  return result_position (panel, canned_id) != GTK_INVALID_LIST_POSITION;
 }
 
+/* As a click on its row does. */
 static void
 preview_canned (DeskCannedPanel *panel, gint64 canned_id)
 {
-  GtkListBoxRow *row;
-
   gtk_editable_set_text (child (panel, DESK_TYPE_CANNED_PANEL, "search_entry"), "");
-  row = canned_row (panel, canned_id);
-  g_assert_nonnull (row);
-  g_signal_emit_by_name (child (panel, DESK_TYPE_CANNED_PANEL, "results_list"), "row-activated",
-                         row);
+  WAIT_FOR (canned_listed (panel, canned_id));
+  g_signal_emit_by_name (results_list_view (panel), "activate", result_position (panel, canned_id));
 }
 
 /* The Down key in a search entry, as its key controllers see it: the
@@ -599,6 +607,78 @@ test_knowledge_base_keys (void)
   g_steal_pointer (&app);
 }
 
+static void
+test_canned_keys (void)
+{
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskCannedPanel *panel = child (window, DESK_TYPE_WINDOW, "canned_panel");
+  GtkEditable     *search = child (panel, DESK_TYPE_CANNED_PANEL, "search_entry");
+  GtkStack        *stack = child (panel, DESK_TYPE_CANNED_PANEL, "stack");
+  GtkTextBuffer   *buffer =
+      gtk_text_view_get_buffer (child (window, DESK_TYPE_WINDOW, "composer_view"));
+  g_autofree char *text = NULL;
+  guint            shown = 0;
+  int              position = -1;
+
+  WAIT_FOR (canned_count (app->store) >= 29);
+  open_chat (app, window, "Deposit missing", "My USDT deposit has not arrived yet.");
+  gtk_editable_set_text (search, "");
+  WAIT_FOR (desk_canned_panel_get_top_suggestion (panel) != 0);
+  /* The suggestion comes first, marked. */
+  {
+    g_autoptr (DeskResultItem) first = desk_search_results_dup_first (results_of (panel));
+
+    g_assert_cmpint (desk_result_item_get_id (first), ==,
+                     desk_canned_panel_get_top_suggestion (panel));
+    g_assert_nonnull (desk_result_item_get_badge (first));
+  }
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+
+  /* Typing searches in a thread; the list follows. */
+  g_signal_connect (panel, "results-shown", G_CALLBACK (count_shown_cb), &shown);
+  gtk_editable_set_text (search, "hello");
+  g_assert_cmpuint (shown, ==, 0);
+  WAIT_FOR (shown == 1);
+  g_assert_true (canned_listed (panel, canned_id_by_shortcut (app->store, "hello")));
+  g_assert_cmpint (desk_canned_panel_get_top_suggestion (panel), ==, 0);
+  /* A trailing space asks for the same replies: shown at once. */
+  gtk_editable_insert_text (search, " ", -1, &position);
+  g_assert_cmpuint (shown, ==, 2);
+
+  /* Enter inserts the first reply of the text typed, even before its
+   * results are in. */
+  set_text_with_cursor (buffer, "", 0);
+  gtk_editable_set_text (search, "looking into");
+  g_signal_emit_by_name (search, "activate");
+  WAIT_FOR (gtk_text_buffer_get_char_count (buffer) > 0);
+  text = buffer_text (buffer);
+  {
+    g_autoptr (DeskResultItem) first = desk_search_results_dup_first (results_of (panel));
+    g_autoptr (DeskCannedRecord) reply =
+        desk_store_load_canned (app->store, desk_result_item_get_id (first));
+
+    g_assert_cmpstr (reply->shortcut, ==, "looking-into-it");
+  }
+  g_assert_true (g_str_has_prefix (text, "Hi Mei,"));
+  g_clear_pointer (&text, g_free);
+
+  /* Down goes into the list; Enter on a row previews it. */
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  press_enter_on_focus (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "reply");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "canned.back", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
+
+  g_signal_handlers_disconnect_by_func (panel, count_shown_cb, &shown);
+  gtk_editable_set_text (search, "");
+  set_text_with_cursor (buffer, "", 0);
+  stop_app (app, window);
+  g_steal_pointer (&app);
+}
+
 static gboolean
 canned_exists (DeskStore *store, gint64 id)
 {
@@ -673,7 +753,7 @@ test_canned_editing (void)
   }
 
   /* Edited from its preview. */
-  WAIT_FOR (canned_row (panel, id) != NULL);
+  WAIT_FOR (canned_listed (panel, id));
   preview_canned (panel, id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL));
   WAIT_FOR ((dialog = find_dialog ("Edit Canned Reply")) != NULL);
@@ -684,7 +764,7 @@ test_canned_editing (void)
   WAIT_FOR (has_shortcut (app->store, "card-topup"));
 
   /* Deleted, after a confirmation. */
-  WAIT_FOR (canned_row (panel, id) != NULL);
+  WAIT_FOR (canned_listed (panel, id));
   preview_canned (panel, id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.delete", NULL));
   {
@@ -739,6 +819,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/UI/SidePanel/canned-replies", test_canned_replies);
   g_test_add_func ("/Desk/UI/SidePanel/canned-editing", test_canned_editing);
   g_test_add_func ("/Desk/UI/SidePanel/knowledge-base-keys", test_knowledge_base_keys);
+  g_test_add_func ("/Desk/UI/SidePanel/canned-keys", test_canned_keys);
   status = g_test_run ();
 
   quit_app ();
