@@ -487,6 +487,24 @@ press_down_in (GtkWidget *entry)
   return handled;
 }
 
+/* Up in the list, as its key controller in the capture phase sees it. */
+static gboolean
+press_up_in (GtkWidget *list_view)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (list_view);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Up, 0, 0, &handled);
+    }
+  return handled;
+}
+
 /* Enter on the row that has the focus, as GTK binds it. */
 static void
 press_enter_on_focus (GtkWindow *window)
@@ -590,6 +608,11 @@ test_knowledge_base_keys (void)
   g_assert_true (press_down_in (GTK_WIDGET (search)));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          GTK_WIDGET (results_list_view (panel))));
+  /* Up on the first row goes back to the search, Down again into the list. */
+  g_assert_true (press_up_in (GTK_WIDGET (results_list_view (panel))));
+  g_assert_true (
+      gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (search)));
+  g_assert_true (press_down_in (GTK_WIDGET (search)));
   press_enter_on_focus (GTK_WINDOW (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "article");
   g_assert_cmpstr (gtk_label_get_text (title), ==, desk_result_item_get_title (first));

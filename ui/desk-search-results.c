@@ -29,6 +29,9 @@ struct _DeskSearchResults
 
   /* Owned */
   GListStore *items;
+
+  /* Borrowed */
+  GtkWidget *entry; /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (DeskSearchResults, desk_search_results, GTK_TYPE_WIDGET)
@@ -170,7 +173,36 @@ entry_key_pressed_cb (DeskSearchResults  *self,
   return FALSE;
 }
 
-/* The Down arrow in @entry moves into the results. */
+/* Up on the first row goes back to the search entry. */
+static gboolean
+list_key_pressed_cb (DeskSearchResults  *self,
+                     guint               keyval,
+                     guint               keycode,
+                     GdkModifierType     state,
+                     GtkEventController *controller)
+{
+  g_autoptr (DeskResultItem) first = NULL;
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if ((keyval != GDK_KEY_Up && keyval != GDK_KEY_KP_Up) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0 || self->entry == NULL ||
+      focus == NULL)
+    return FALSE;
+
+  /* The focus is on a row's list item, which holds the DeskResultRow. */
+  if (!DESK_IS_RESULT_ROW (focus))
+    focus = gtk_widget_get_first_child (focus);
+  first = g_list_model_get_item (G_LIST_MODEL (self->items), 0);
+  if (focus == NULL || !DESK_IS_RESULT_ROW (focus) || first == NULL ||
+      desk_result_row_get_item (DESK_RESULT_ROW (focus)) != first)
+    return FALSE;
+
+  return gtk_widget_grab_focus (self->entry);
+}
+
+/* The Down arrow in @entry moves into the results, Up on their first row
+ * back. */
 void
 desk_search_results_attach_entry (DeskSearchResults *self, GtkWidget *entry)
 {
@@ -178,6 +210,10 @@ desk_search_results_attach_entry (DeskSearchResults *self, GtkWidget *entry)
 
   g_return_if_fail (DESK_IS_SEARCH_RESULTS (self));
   g_return_if_fail (GTK_IS_WIDGET (entry));
+  g_return_if_fail (self->entry == NULL);
+
+  self->entry = entry;
+  g_object_add_weak_pointer (G_OBJECT (entry), (gpointer *) &self->entry);
 
   controller = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
@@ -264,6 +300,9 @@ desk_search_results_dispose (GObject *object)
   DeskSearchResults *self = DESK_SEARCH_RESULTS (object);
   GtkWidget         *child;
 
+  if (self->entry != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->entry), (gpointer *) &self->entry);
+  self->entry = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_SEARCH_RESULTS);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -313,11 +352,17 @@ static void
 desk_search_results_init (DeskSearchResults *self)
 {
   g_autoptr (GtkNoSelection) selection = NULL;
+  GtkEventController *controller;
 
   g_type_ensure (DESK_TYPE_RESULT_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_list_store_new (DESK_TYPE_RESULT_ITEM);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (list_key_pressed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), controller);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
 }
