@@ -13,6 +13,7 @@
 #include "desk-canned-panel.h"
 #include "desk-composer-assist-private.h"
 #include "desk-knowledge-panel.h"
+#include "desk-preview-header.h"
 #include "desk-result-row.h"
 #include "desk-search-results.h"
 #include "desk-test-server.h"
@@ -543,7 +544,7 @@ test_knowledge_base_keys (void)
   DeskKnowledgePanel *panel = child (window, DESK_TYPE_WINDOW, "knowledge_panel");
   GtkEditable        *search = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "search_entry");
   GtkStack           *stack = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "stack");
-  GtkLabel           *title = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "article_title");
+  DeskPreviewHeader  *header = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "article_header");
   const char         *lost_phone = "Resetting 2FA when you have lost your phone";
   g_autoptr (DeskResultItem) first = NULL;
   GtkWidget *row;
@@ -598,8 +599,9 @@ test_knowledge_base_keys (void)
   WAIT_FOR (g_str_equal (gtk_stack_get_visible_child_name (stack), "article"));
   first = desk_search_results_dup_first (results_of (panel));
   g_assert_nonnull (first);
-  g_assert_cmpstr (gtk_label_get_text (title), ==, desk_result_item_get_title (first));
-  gtk_widget_activate_action (GTK_WIDGET (panel), "kb.back", NULL);
+  g_assert_cmpstr (desk_preview_header_get_title (header), ==, desk_result_item_get_title (first));
+  /* The header's back button goes back to the list. */
+  g_signal_emit_by_name (child (header, DESK_TYPE_PREVIEW_HEADER, "back_button"), "clicked");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "search");
 
   /* Down goes from the search into the list, Enter opens the row. */
@@ -615,7 +617,7 @@ test_knowledge_base_keys (void)
   g_assert_true (press_down_in (GTK_WIDGET (search)));
   press_enter_on_focus (GTK_WINDOW (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "article");
-  g_assert_cmpstr (gtk_label_get_text (title), ==, desk_result_item_get_title (first));
+  g_assert_cmpstr (desk_preview_header_get_title (header), ==, desk_result_item_get_title (first));
   gtk_widget_activate_action (GTK_WIDGET (panel), "kb.back", NULL);
 
   /* A row is named by its article's title, without the markup. */

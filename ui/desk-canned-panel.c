@@ -15,6 +15,7 @@
 #include "desk-canned-search.h"
 #include "desk-canned-template.h"
 #include "desk-drop-down.h"
+#include "desk-preview-header.h"
 #include "desk-search-results.h"
 #include "desk-store-private.h"
 
@@ -40,8 +41,7 @@ struct _DeskCannedPanel
   GtkSearchEntry    *search_entry;
   GtkDropDown       *category_dropdown;
   DeskSearchResults *results;
-  GtkLabel          *reply_title;
-  GtkLabel          *reply_meta;
+  DeskPreviewHeader *reply_header;
   GtkLabel          *reply_preview;
   GtkLabel          *reply_gaps;
 
@@ -379,8 +379,8 @@ show_reply (DeskCannedPanel *self, gint64 canned_id)
   markup = preview_markup (text, gaps);
   meta = describe (self->reply);
 
-  gtk_label_set_text (self->reply_title, self->reply->title);
-  gtk_label_set_text (self->reply_meta, meta);
+  desk_preview_header_set_title (self->reply_header, self->reply->title);
+  desk_preview_header_set_subtitle (self->reply_header, meta);
   gtk_label_set_markup (self->reply_preview, markup);
   gtk_widget_set_visible (GTK_WIDGET (self->reply_gaps), gaps->len > 0);
   gtk_label_set_text (self->reply_gaps,
@@ -952,8 +952,7 @@ desk_canned_panel_class_init (DeskCannedPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, results);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_title);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_meta);
+  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_header);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_preview);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_gaps);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -971,6 +970,7 @@ desk_canned_panel_class_init (DeskCannedPanelClass *klass)
 static void
 desk_canned_panel_init (DeskCannedPanel *self)
 {
+  g_type_ensure (DESK_TYPE_PREVIEW_HEADER);
   g_type_ensure (DESK_TYPE_SEARCH_RESULTS);
   gtk_widget_init_template (GTK_WIDGET (self));
   desk_search_results_attach_entry (self->results, GTK_WIDGET (self->search_entry));

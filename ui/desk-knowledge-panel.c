@@ -17,6 +17,7 @@
 #include "desk-highlight.h"
 #include "desk-knowledge-panel.h"
 #include "desk-markdown.h"
+#include "desk-preview-header.h"
 #include "desk-search-results.h"
 #include "desk-store-private.h"
 
@@ -47,8 +48,7 @@ struct _DeskKnowledgePanel
   GtkDropDown       *category_dropdown;
   GtkDropDown       *language_dropdown;
   DeskSearchResults *results;
-  GtkLabel          *article_title;
-  GtkLabel          *article_meta;
+  DeskPreviewHeader *article_header;
   GtkLabel          *article_body;
 
   /* Owned */
@@ -540,8 +540,8 @@ desk_knowledge_panel_show_article (DeskKnowledgePanel *self, gint64 article_id)
                                                     locale_display_name (self->article->locale))
                                  : g_strdup (locale_display_name (self->article->locale));
 
-  gtk_label_set_text (self->article_title, self->article->title);
-  gtk_label_set_text (self->article_meta, meta);
+  desk_preview_header_set_title (self->article_header, self->article->title);
+  desk_preview_header_set_subtitle (self->article_header, meta);
   gtk_label_set_markup (self->article_body, markup);
   gtk_stack_set_visible_child_name (self->stack, "article");
 }
@@ -675,8 +675,7 @@ desk_knowledge_panel_class_init (DeskKnowledgePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, results);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_title);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_meta);
+  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_header);
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_body);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
@@ -695,6 +694,7 @@ desk_knowledge_panel_class_init (DeskKnowledgePanelClass *klass)
 static void
 desk_knowledge_panel_init (DeskKnowledgePanel *self)
 {
+  g_type_ensure (DESK_TYPE_PREVIEW_HEADER);
   g_type_ensure (DESK_TYPE_SEARCH_RESULTS);
   gtk_widget_init_template (GTK_WIDGET (self));
   desk_search_results_attach_entry (self->results, GTK_WIDGET (self->search_entry));

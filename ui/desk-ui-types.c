@@ -13,6 +13,7 @@
 #include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
 #include "desk-preferences-window.h"
+#include "desk-preview-header.h"
 #include "desk-resources.h"
 #include "desk-result-row.h"
 #include "desk-search-results.h"
@@ -40,6 +41,7 @@ desk_ui_ensure_types (void)
   g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
   g_type_ensure (DESK_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (DESK_TYPE_PREVIEW_HEADER);
   g_type_ensure (DESK_TYPE_RESULT_ROW);
   g_type_ensure (DESK_TYPE_SEARCH_RESULTS);
   g_type_ensure (DESK_TYPE_TICKET_CONTROLS);
