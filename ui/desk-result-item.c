@@ -24,6 +24,8 @@ struct _DeskResultItem
   char  *meta;
   char  *snippet_markup;
   char  *badge;
+
+  gboolean has_title_markup;
 };
 
 G_DEFINE_FINAL_TYPE (DeskResultItem, desk_result_item, G_TYPE_OBJECT)
@@ -41,6 +43,7 @@ desk_result_item_new (gint64      id,
   self->id = id;
   self->title = g_strdup (title ? title : "");
   self->title_markup = g_strdup (title_markup);
+  self->has_title_markup = title_markup != NULL;
   self->meta = g_strdup (meta);
   self->snippet_markup = g_strdup (snippet_markup);
   self->badge = g_strdup (badge);
@@ -75,6 +78,15 @@ desk_result_item_get_title_markup (DeskResultItem *self)
   return self->title_markup;
 }
 
+/* Whether the title came as markup (with highlights), not as text. */
+gboolean
+desk_result_item_has_title_markup (DeskResultItem *self)
+{
+  g_return_val_if_fail (DESK_IS_RESULT_ITEM (self), FALSE);
+
+  return self->has_title_markup;
+}
+
 const char *
 desk_result_item_get_meta (DeskResultItem *self)
 {
@@ -107,6 +119,8 @@ desk_result_item_equal (DeskResultItem *a, DeskResultItem *b)
   g_return_val_if_fail (DESK_IS_RESULT_ITEM (a), FALSE);
   g_return_val_if_fail (DESK_IS_RESULT_ITEM (b), FALSE);
 
+  if (a == b)
+    return TRUE;
   return a->id == b->id && g_str_equal (a->title, b->title) &&
          g_strcmp0 (desk_result_item_get_title_markup (a), desk_result_item_get_title_markup (b)) ==
              0 &&

@@ -28,6 +28,7 @@ DeskResultItem *desk_result_item_new (gint64      id,
 gint64      desk_result_item_get_id (DeskResultItem *self);
 const char *desk_result_item_get_title (DeskResultItem *self);
 const char *desk_result_item_get_title_markup (DeskResultItem *self);
+gboolean    desk_result_item_has_title_markup (DeskResultItem *self);
 const char *desk_result_item_get_meta (DeskResultItem *self);
 const char *desk_result_item_get_snippet_markup (DeskResultItem *self);
 const char *desk_result_item_get_badge (DeskResultItem *self);

@@ -14,13 +14,16 @@
 /* A row of a side panel's results: an optional badge ("Suggested"), the
  * title on one line, a line of details and up to two lines of snippet.
  * Every label is bounded in lines, so measuring a row costs the same
- * whatever the article says. DeskSearchResults' list view recycles rows:
- * set_item() only sets text, and nothing when the item shows the same. */
+ * whatever the article says. set_item() only sets text, and nothing when
+ * the item shows the same.
+ *
+ * Built in code, not from a template: GTK 4.8's list view makes a new row
+ * for each new item (up to 200 of them, in sight or not), and parsing a
+ * template for each cost more than the rest of the row together. */
 struct _DeskResultRow
 {
   GtkWidget parent_instance;
 
-  /* Template widgets */
   GtkLabel *badge_label;
   GtkLabel *title_label;
   GtkLabel *meta_label;
@@ -74,7 +77,10 @@ desk_result_row_set_item (DeskResultRow *self, DeskResultItem *item)
                           desk_result_item_get_badge (item) != NULL);
   if (desk_result_item_get_badge (item) != NULL)
     gtk_label_set_text (self->badge_label, desk_result_item_get_badge (item));
-  gtk_label_set_markup (self->title_label, desk_result_item_get_title_markup (item));
+  if (desk_result_item_has_title_markup (item))
+    gtk_label_set_markup (self->title_label, desk_result_item_get_title_markup (item));
+  else
+    gtk_label_set_text (self->title_label, desk_result_item_get_title (item));
   gtk_label_set_text (self->meta_label, desk_result_item_get_meta (item));
   gtk_widget_set_visible (GTK_WIDGET (self->meta_label), desk_result_item_get_meta (item) != NULL);
   set_optional_markup (self->snippet_label, desk_result_item_get_snippet_markup (item));
@@ -86,8 +92,10 @@ static void
 desk_result_row_dispose (GObject *object)
 {
   DeskResultRow *self = DESK_RESULT_ROW (object);
+  GtkWidget     *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_RESULT_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (desk_result_row_parent_class)->dispose (object);
@@ -101,23 +109,49 @@ desk_result_row_class_init (DeskResultRowClass *klass)
 
   object_class->dispose = desk_result_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (
-      widget_class, "/io/github/agentdesk/AgentDesk/ui/desk-result-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, DeskResultRow, badge_label);
-  gtk_widget_class_bind_template_child (widget_class, DeskResultRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, DeskResultRow, meta_label);
-  gtk_widget_class_bind_template_child (widget_class, DeskResultRow, snippet_label);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "deskresultrow");
+}
+
+static GtkLabel *
+add_label (DeskResultRow *self, const char *style, const char *more_style)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (style != NULL)
+    gtk_widget_add_css_class (label, style);
+  if (more_style != NULL)
+    gtk_widget_add_css_class (label, more_style);
+  gtk_widget_set_parent (label, GTK_WIDGET (self));
+
+  return GTK_LABEL (label);
 }
 
 static void
 desk_result_row_init (DeskResultRow *self)
 {
-  GtkLayoutManager *layout;
+  GtkBoxLayout *layout = GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 2);
+  gtk_box_layout_set_spacing (layout, 2);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
+
+  /* "Suggested" */
+  self->badge_label = add_label (self, "caption-heading", "accent");
+  gtk_widget_set_visible (GTK_WIDGET (self->badge_label), FALSE);
+  self->title_label = add_label (self, "heading", NULL);
+  gtk_label_set_single_line_mode (self->title_label, TRUE);
+  self->meta_label = add_label (self, "caption", "dim-label");
+  gtk_label_set_single_line_mode (self->meta_label, TRUE);
+  /* Two lines at most, wrapped within the row's width. */
+  self->snippet_label = add_label (self, NULL, NULL);
+  gtk_label_set_wrap (self->snippet_label, TRUE);
+  gtk_label_set_wrap_mode (self->snippet_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (self->snippet_label, 2);
+  gtk_label_set_width_chars (self->snippet_label, 20);
+  gtk_label_set_max_width_chars (self->snippet_label, 60);
+  gtk_widget_set_visible (GTK_WIDGET (self->snippet_label), FALSE);
 }
