@@ -643,6 +643,7 @@ test_canned_keys (void)
   GtkTextBuffer   *buffer =
       gtk_text_view_get_buffer (child (window, DESK_TYPE_WINDOW, "composer_view"));
   g_autofree char *text = NULL;
+  GtkAdjustment   *adjustment;
   guint            shown = 0;
   int              position = -1;
 
@@ -660,11 +661,15 @@ test_canned_keys (void)
   }
   desk_test_wait_for_draw (GTK_WIDGET (window));
 
-  /* Typing searches in a thread; the list follows. */
+  /* Typing searches in a thread; the list follows, from its top. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (results_list_view (panel)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
   g_signal_connect (panel, "results-shown", G_CALLBACK (count_shown_cb), &shown);
   gtk_editable_set_text (search, "hello");
   g_assert_cmpuint (shown, ==, 0);
   WAIT_FOR (shown == 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
   g_assert_true (canned_listed (panel, canned_id_by_shortcut (app->store, "hello")));
   g_assert_cmpint (desk_canned_panel_get_top_suggestion (panel), ==, 0);
   /* A trailing space asks for the same replies: shown at once. */

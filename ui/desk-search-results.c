@@ -12,6 +12,11 @@
 #include "desk-result-row.h"
 #include "desk-search-results.h"
 
+/* GTK 4.8's list view builds a row for every item up to 200, in sight or
+ * not: the items are handed to it a page at a time, the next page when the
+ * list is scrolled near its end. A page is more than a tall panel shows. */
+#define PAGE_SIZE 25
+
 /* The results half of a side-panel page, shared by the knowledge base and
  * the canned replies: a heading, a list view of DeskResultItems (only the
  * rows in sight are built, and they are recycled) and an empty state that
@@ -28,7 +33,8 @@ struct _DeskSearchResults
   AdwStatusPage *empty_page;
 
   /* Owned */
-  GListStore *items;
+  GListStore *items; /* the pages shown of all_items */
+  GPtrArray  *all_items;
 
   /* Borrowed */
   GtkWidget *entry; /* weak */
@@ -55,7 +61,9 @@ enum
 static guint signals[N_SIGNALS];
 
 /* Replaces the items with @items (DeskResultItem), telling the list view
- * only of the range that changed. */
+ * only of the range that changed. An item of @items that shows the same
+ * as one shown is replaced, in @items, by that one: the list view then
+ * keeps its row for it, where it would make a new one for a new item. */
 void
 desk_search_results_set_items (DeskSearchResults *self, GPtrArray *items)
 {
@@ -67,7 +75,26 @@ desk_search_results_set_items (DeskSearchResults *self, GPtrArray *items)
 
   model = G_LIST_MODEL (self->items);
   n_old = g_list_model_get_n_items (model);
-  n_new = items->len;
+  n_new = MIN (items->len, PAGE_SIZE);
+
+  /* A few hundred items at most: pairs are cheap. */
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autoptr (DeskResultItem) old = g_list_model_get_item (model, i);
+
+      for (guint j = 0; j < n_new; j++)
+        {
+          DeskResultItem *item = g_ptr_array_index (items, j);
+
+          if (item != old && desk_result_item_get_id (item) == desk_result_item_get_id (old) &&
+              desk_result_item_equal (item, old))
+            {
+              items->pdata[j] = g_object_ref (old);
+              g_object_unref (item);
+              break;
+            }
+        }
+    }
 
   while (prefix < n_old && prefix < n_new)
     {
@@ -86,9 +113,17 @@ desk_search_results_set_items (DeskSearchResults *self, GPtrArray *items)
       suffix++;
     }
 
+  /* New results are read from the top: scrolled there while the rows
+   * shown are laid out, the list view keeps to it. */
+  if (prefix == 0 && n_new > 0 && n_old > 0)
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
+
   if (prefix + suffix < n_old || prefix + suffix < n_new)
     g_list_store_splice (self->items, prefix, n_old - prefix - suffix,
                          (gpointer *) items->pdata + prefix, n_new - prefix - suffix);
+
+  g_clear_pointer (&self->all_items, g_ptr_array_unref);
+  self->all_items = g_ptr_array_ref (items);
 
   if (n_new > 0)
     gtk_stack_set_visible_child_name (self->stack, "items");
@@ -100,6 +135,7 @@ desk_search_results_show_empty (DeskSearchResults *self, const char *title, cons
   g_return_if_fail (DESK_IS_SEARCH_RESULTS (self));
 
   g_list_store_remove_all (self->items);
+  g_clear_pointer (&self->all_items, g_ptr_array_unref);
   adw_status_page_set_title (self->empty_page, title);
   adw_status_page_set_description (self->empty_page, description);
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -154,7 +190,7 @@ desk_search_results_focus_first (DeskSearchResults *self)
   if (!desk_search_results_is_showing_items (self))
     return FALSE;
 
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
   return gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD) ||
          gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
@@ -220,6 +256,22 @@ desk_search_results_attach_entry (DeskSearchResults *self, GtkWidget *entry)
   g_signal_connect_object (controller, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (entry, controller);
+}
+
+/* Near the end of the rows handed to the list view, the next page. */
+static void
+scrolled_cb (DeskSearchResults *self, GtkAdjustment *adjustment)
+{
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  guint n_more;
+
+  if (self->all_items == NULL || n_shown >= self->all_items->len ||
+      gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) * 1.25 <
+          gtk_adjustment_get_upper (adjustment))
+    return;
+
+  n_more = MIN (PAGE_SIZE, self->all_items->len - n_shown);
+  g_list_store_splice (self->items, n_shown, 0, self->all_items->pdata + n_shown, n_more);
 }
 
 static void
@@ -307,6 +359,7 @@ desk_search_results_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->items);
+  g_clear_pointer (&self->all_items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (desk_search_results_parent_class)->dispose (object);
 }
@@ -363,6 +416,10 @@ desk_search_results_init (DeskSearchResults *self)
   g_signal_connect_object (controller, "key-pressed", G_CALLBACK (list_key_pressed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), controller);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)),
+                           "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)),
+                           "changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->items)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
 }
