@@ -13,7 +13,9 @@
 
 /* What a row of the knowledge base's or the canned replies' results shows,
  * made once when the results come in: binding a row to it only sets its
- * labels' text. Immutable. */
+ * labels' text. DeskSearchResults updates the items it shows in place
+ * ("changed"), so that their rows show new results without being made
+ * anew. */
 struct _DeskResultItem
 {
   GObject parent_instance;
@@ -29,6 +31,14 @@ struct _DeskResultItem
 };
 
 G_DEFINE_FINAL_TYPE (DeskResultItem, desk_result_item, G_TYPE_OBJECT)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 DeskResultItem *
 desk_result_item_new (gint64      id,
@@ -129,6 +139,42 @@ desk_result_item_equal (DeskResultItem *a, DeskResultItem *b)
          g_strcmp0 (a->badge, b->badge) == 0;
 }
 
+DeskResultItem *
+desk_result_item_copy (DeskResultItem *self)
+{
+  g_return_val_if_fail (DESK_IS_RESULT_ITEM (self), NULL);
+
+  return desk_result_item_new (self->id, self->title,
+                               self->has_title_markup ? self->title_markup : NULL, self->meta,
+                               self->snippet_markup, self->badge);
+}
+
+/* Makes @self show what @from shows, and says so with "changed". */
+void
+desk_result_item_update (DeskResultItem *self, DeskResultItem *from)
+{
+  g_return_if_fail (DESK_IS_RESULT_ITEM (self));
+  g_return_if_fail (DESK_IS_RESULT_ITEM (from));
+
+  if (desk_result_item_equal (self, from))
+    return;
+
+  self->id = from->id;
+  g_free (self->title);
+  self->title = g_strdup (from->title);
+  g_free (self->title_markup);
+  self->title_markup = from->has_title_markup ? g_strdup (from->title_markup) : NULL;
+  self->has_title_markup = from->has_title_markup;
+  g_free (self->meta);
+  self->meta = g_strdup (from->meta);
+  g_free (self->snippet_markup);
+  self->snippet_markup = g_strdup (from->snippet_markup);
+  g_free (self->badge);
+  self->badge = g_strdup (from->badge);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 static void
 desk_result_item_finalize (GObject *object)
 {
@@ -147,6 +193,10 @@ static void
 desk_result_item_class_init (DeskResultItemClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = desk_result_item_finalize;
+
+  /* What the item shows changed. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -25,13 +25,15 @@ DeskResultItem *desk_result_item_new (gint64      id,
                                       const char *snippet_markup,
                                       const char *badge);
 
-gint64      desk_result_item_get_id (DeskResultItem *self);
-const char *desk_result_item_get_title (DeskResultItem *self);
-const char *desk_result_item_get_title_markup (DeskResultItem *self);
-gboolean    desk_result_item_has_title_markup (DeskResultItem *self);
-const char *desk_result_item_get_meta (DeskResultItem *self);
-const char *desk_result_item_get_snippet_markup (DeskResultItem *self);
-const char *desk_result_item_get_badge (DeskResultItem *self);
-gboolean    desk_result_item_equal (DeskResultItem *a, DeskResultItem *b);
+gint64          desk_result_item_get_id (DeskResultItem *self);
+const char     *desk_result_item_get_title (DeskResultItem *self);
+const char     *desk_result_item_get_title_markup (DeskResultItem *self);
+gboolean        desk_result_item_has_title_markup (DeskResultItem *self);
+const char     *desk_result_item_get_meta (DeskResultItem *self);
+const char     *desk_result_item_get_snippet_markup (DeskResultItem *self);
+const char     *desk_result_item_get_badge (DeskResultItem *self);
+gboolean        desk_result_item_equal (DeskResultItem *a, DeskResultItem *b);
+DeskResultItem *desk_result_item_copy (DeskResultItem *self);
+void            desk_result_item_update (DeskResultItem *self, DeskResultItem *from);
 
 G_END_DECLS

@@ -57,21 +57,10 @@ set_optional_markup (GtkLabel *label, const char *markup)
     gtk_label_set_markup (label, markup);
 }
 
-void
-desk_result_row_set_item (DeskResultRow *self, DeskResultItem *item)
+static void
+show_item (DeskResultRow *self)
 {
-  g_return_if_fail (DESK_IS_RESULT_ROW (self));
-  g_return_if_fail (item == NULL || DESK_IS_RESULT_ITEM (item));
-
-  if (item == self->item ||
-      (item != NULL && self->item != NULL && desk_result_item_equal (item, self->item)))
-    {
-      g_set_object (&self->item, item);
-      return;
-    }
-  g_set_object (&self->item, item);
-  if (item == NULL)
-    return;
+  DeskResultItem *item = self->item;
 
   gtk_widget_set_visible (GTK_WIDGET (self->badge_label),
                           desk_result_item_get_badge (item) != NULL);
@@ -88,6 +77,29 @@ desk_result_row_set_item (DeskResultRow *self, DeskResultItem *item)
                                   desk_result_item_get_title (item), -1);
 }
 
+void
+desk_result_row_set_item (DeskResultRow *self, DeskResultItem *item)
+{
+  gboolean same;
+
+  g_return_if_fail (DESK_IS_RESULT_ROW (self));
+  g_return_if_fail (item == NULL || DESK_IS_RESULT_ITEM (item));
+
+  if (item == self->item)
+    return;
+
+  same = item != NULL && self->item != NULL && desk_result_item_equal (item, self->item);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, show_item, self);
+  g_set_object (&self->item, item);
+  if (item == NULL)
+    return;
+
+  g_signal_connect_object (item, "changed", G_CALLBACK (show_item), self, G_CONNECT_SWAPPED);
+  if (!same)
+    show_item (self);
+}
+
 static void
 desk_result_row_dispose (GObject *object)
 {
@@ -96,6 +108,8 @@ desk_result_row_dispose (GObject *object)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, show_item, self);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (desk_result_row_parent_class)->dispose (object);

@@ -60,15 +60,26 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* Replaces the items with @items (DeskResultItem), telling the list view
- * only of the range that changed. An item of @items that shows the same
- * as one shown is replaced, in @items, by that one: the list view then
- * keeps its row for it, where it would make a new one for a new item. */
+static void
+append_copies (DeskSearchResults *self, GPtrArray *items, guint from, guint n)
+{
+  g_autoptr (GPtrArray) copies = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = from; i < from + n; i++)
+    g_ptr_array_add (copies, desk_result_item_copy (g_ptr_array_index (items, i)));
+  g_list_store_splice (self->items, from, 0, copies->pdata, n);
+}
+
+/* Shows @items (DeskResultItem), a page at a time. The items shown are
+ * copies, which change in place where the results differ: their rows
+ * show the new text without being made anew (GTK 4.8's list view makes a
+ * new row for every new item), and only items added at the end or
+ * removed from it are told to the list view. */
 void
 desk_search_results_set_items (DeskSearchResults *self, GPtrArray *items)
 {
   GListModel *model;
-  guint       n_old, n_new, prefix = 0, suffix = 0;
+  guint       n_old, n_new;
 
   g_return_if_fail (DESK_IS_SEARCH_RESULTS (self));
   g_return_if_fail (items != NULL);
@@ -77,50 +88,20 @@ desk_search_results_set_items (DeskSearchResults *self, GPtrArray *items)
   n_old = g_list_model_get_n_items (model);
   n_new = MIN (items->len, PAGE_SIZE);
 
-  /* A few hundred items at most: pairs are cheap. */
-  for (guint i = 0; i < n_old; i++)
-    {
-      g_autoptr (DeskResultItem) old = g_list_model_get_item (model, i);
-
-      for (guint j = 0; j < n_new; j++)
-        {
-          DeskResultItem *item = g_ptr_array_index (items, j);
-
-          if (item != old && desk_result_item_get_id (item) == desk_result_item_get_id (old) &&
-              desk_result_item_equal (item, old))
-            {
-              items->pdata[j] = g_object_ref (old);
-              g_object_unref (item);
-              break;
-            }
-        }
-    }
-
-  while (prefix < n_old && prefix < n_new)
-    {
-      g_autoptr (DeskResultItem) old = g_list_model_get_item (model, prefix);
-
-      if (!desk_result_item_equal (old, g_ptr_array_index (items, prefix)))
-        break;
-      prefix++;
-    }
-  while (suffix < n_old - prefix && suffix < n_new - prefix)
-    {
-      g_autoptr (DeskResultItem) old = g_list_model_get_item (model, n_old - 1 - suffix);
-
-      if (!desk_result_item_equal (old, g_ptr_array_index (items, n_new - 1 - suffix)))
-        break;
-      suffix++;
-    }
-
-  /* New results are read from the top: scrolled there while the rows
-   * shown are laid out, the list view keeps to it. */
-  if (prefix == 0 && n_new > 0 && n_old > 0)
+  /* New results are read from the top. */
+  if (n_old > 0 && n_new > 0)
     gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), 0);
 
-  if (prefix + suffix < n_old || prefix + suffix < n_new)
-    g_list_store_splice (self->items, prefix, n_old - prefix - suffix,
-                         (gpointer *) items->pdata + prefix, n_new - prefix - suffix);
+  for (guint i = 0; i < MIN (n_old, n_new); i++)
+    {
+      g_autoptr (DeskResultItem) shown = g_list_model_get_item (model, i);
+
+      desk_result_item_update (shown, g_ptr_array_index (items, i));
+    }
+  if (n_new < n_old)
+    g_list_store_splice (self->items, n_new, n_old - n_new, NULL, 0);
+  else if (n_new > n_old)
+    append_copies (self, items, n_old, n_new - n_old);
 
   g_clear_pointer (&self->all_items, g_ptr_array_unref);
   self->all_items = g_ptr_array_ref (items);
@@ -271,7 +252,7 @@ scrolled_cb (DeskSearchResults *self, GtkAdjustment *adjustment)
     return;
 
   n_more = MIN (PAGE_SIZE, self->all_items->len - n_shown);
-  g_list_store_splice (self->items, n_shown, 0, self->all_items->pdata + n_shown, n_more);
+  append_copies (self, self->all_items, n_shown, n_more);
 }
 
 static void
