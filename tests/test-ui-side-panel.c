@@ -347,6 +347,8 @@ test_knowledge_base (void)
   desk_knowledge_panel_show_article (panel, 13);
   g_assert_true (label_shows (GTK_WIDGET (panel), "Withdrawal limits"));
   g_assert_null (strstr (gtk_label_get_text (body), "##"));
+  /* Drawn once the page has slid in. */
+  WAIT_FOR (!gtk_stack_get_transition_running (child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "stack")));
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-article.png");
 
