@@ -13,6 +13,9 @@
 #include "desk-canned-panel.h"
 #include "desk-composer-assist-private.h"
 #include "desk-knowledge-panel.h"
+#include "desk-preview-header.h"
+#include "desk-result-row.h"
+#include "desk-search-results.h"
 #include "desk-test-server.h"
 #include "desk-test-ui.h"
 #include "desk-window-private.h"
@@ -49,6 +52,76 @@ label_shows (GtkWidget *widget, const char *text)
       return TRUE;
 
   return FALSE;
+}
+
+/* The results list of a panel, and what it shows: its items, and the
+ * rows of those in sight. */
+static DeskSearchResults *
+results_of (gpointer panel)
+{
+  return child (panel, G_OBJECT_TYPE (panel), "results");
+}
+
+static gboolean
+results_include (gpointer panel, const char *title)
+{
+  GListModel *model = desk_search_results_get_model (results_of (panel));
+
+  if (!desk_search_results_is_showing_items (results_of (panel)))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (DeskResultItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (desk_result_item_get_title (item), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+result_position (gpointer panel, gint64 id)
+{
+  GListModel *model = desk_search_results_get_model (results_of (panel));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (DeskResultItem) item = g_list_model_get_item (model, i);
+
+      if (desk_result_item_get_id (item) == id)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static const char *
+results_heading (gpointer panel)
+{
+  GtkWidget *heading = child (results_of (panel), DESK_TYPE_SEARCH_RESULTS, "heading");
+
+  return gtk_widget_get_visible (heading) ? gtk_label_get_text (GTK_LABEL (heading)) : NULL;
+}
+
+static GtkListView *
+results_list_view (gpointer panel)
+{
+  return child (results_of (panel), DESK_TYPE_SEARCH_RESULTS, "list_view");
+}
+
+static void
+count_shown_cb (gpointer panel, guint n_items, guint *count)
+{
+  (*count)++;
+}
+
+/* The first canned reply listed is the suggestion, badged. */
+static gboolean
+first_is_suggestion (DeskCannedPanel *panel)
+{
+  g_autoptr (DeskResultItem) first = desk_search_results_dup_first (results_of (panel));
+
+  return first != NULL && desk_result_item_get_badge (first) != NULL &&
+         desk_result_item_get_id (first) == desk_canned_panel_get_top_suggestion (panel);
 }
 
 static gboolean
@@ -222,7 +295,6 @@ test_knowledge_base (void)
   GtkTextBuffer      *buffer =
       gtk_text_view_get_buffer (child (window, DESK_TYPE_WINDOW, "composer_view"));
   GtkEditable     *search = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "search_entry");
-  GtkListBox      *results = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "results_list");
   GtkLabel        *body = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "article_body");
   g_autofree char *text = NULL;
 
@@ -232,27 +304,31 @@ test_knowledge_base (void)
   open_chat (app, window, "Lost my phone",
              "Hello, I lost my phone and now I cannot log in with two-factor authentication.");
   WAIT_FOR (desk_knowledge_panel_get_top_suggestion (panel) != 0 &&
-            label_shows (GTK_WIDGET (results), "Resetting 2FA when you have lost your phone"));
+            results_include (panel, "Resetting 2FA when you have lost your phone"));
   desk_test_wait_for_draw (GTK_WIDGET (window));
+  /* The rows in sight are drawn, named for the article. */
+  g_assert_true (
+      label_shows (GTK_WIDGET (results_of (panel)), "Resetting 2FA when you have lost your phone"));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-knowledge-base.png");
 
   /* Search as you type, in English and in Chinese. */
   gtk_editable_set_text (search, "withdrawal limits");
-  WAIT_FOR (label_shows (GTK_WIDGET (results), "Withdrawal limits") &&
-            g_str_equal (gtk_label_get_text (GTK_LABEL (
-                             child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "results_heading"))),
-                         "Articles"));
+  WAIT_FOR (results_include (panel, "Withdrawal limits") &&
+            g_strcmp0 (results_heading (panel), "Articles") == 0);
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (label_shows (GTK_WIDGET (results_of (panel)), "Withdrawal limits"));
+  desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-knowledge-base-search.png");
   gtk_editable_set_text (search, "手机丢失");
-  WAIT_FOR (label_shows (GTK_WIDGET (results), "手机丢失后如何重置双重验证"));
+  WAIT_FOR (results_include (panel, "手机丢失后如何重置双重验证"));
   gtk_editable_set_text (search, "qwxzv");
-  WAIT_FOR (g_str_equal (
-      gtk_stack_get_visible_child_name (child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "results_stack")),
-      "empty"));
+  WAIT_FOR (!desk_search_results_is_showing_items (results_of (panel)));
 
   /* The preview renders the Markdown; links go in at the cursor. */
   desk_knowledge_panel_show_article (panel, 13);
   g_assert_true (label_shows (GTK_WIDGET (panel), "Withdrawal limits"));
   g_assert_null (strstr (gtk_label_get_text (body), "##"));
+  /* Drawn once the page has slid in. */
+  WAIT_FOR (!gtk_stack_get_transition_running (child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "stack")));
   desk_test_wait_for_draw (GTK_WIDGET (window));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-article.png");
 
@@ -312,7 +388,10 @@ test_canned_replies (void)
       ==, "canned-replies");
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          child (panel, DESK_TYPE_CANNED_PANEL, "search_entry")));
+  /* The reply that best fits the customer's message comes first. */
+  WAIT_FOR (first_is_suggestion (panel));
   desk_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (label_shows (GTK_WIDGET (results_of (panel)), "Suggested · Alt+1"));
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-canned-replies.png");
 
   /* Placeholders are filled from the ticket and the agent, at the cursor. */
@@ -368,28 +447,252 @@ test_canned_replies (void)
   g_steal_pointer (&app);
 }
 
-static GtkListBoxRow *
-canned_row (DeskCannedPanel *panel, gint64 canned_id)
+static gboolean
+canned_listed (DeskCannedPanel *panel, gint64 canned_id)
 {
-  GtkListBox    *list = child (panel, DESK_TYPE_CANNED_PANEL, "results_list");
-  GtkListBoxRow *row;
+  return result_position (panel, canned_id) != GTK_INVALID_LIST_POSITION;
+}
 
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)); i++)
-    if (*(gint64 *) g_object_get_data (G_OBJECT (row), "canned-id") == canned_id)
-      return row;
+/* As a click on its row does. */
+static void
+preview_canned (DeskCannedPanel *panel, gint64 canned_id)
+{
+  gtk_editable_set_text (child (panel, DESK_TYPE_CANNED_PANEL, "search_entry"), "");
+  WAIT_FOR (canned_listed (panel, canned_id));
+  g_signal_emit_by_name (results_list_view (panel), "activate", result_position (panel, canned_id));
+}
+
+/* The Down key in a search entry, as its key controllers see it: the
+ * panel's own is the one in the capture phase. */
+static gboolean
+press_down_in (GtkWidget *entry)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (entry);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+    }
+  return handled;
+}
+
+/* Up in the list, as its key controller in the capture phase sees it. */
+static gboolean
+press_up_in (GtkWidget *list_view)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (list_view);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Up, 0, 0, &handled);
+    }
+  return handled;
+}
+
+/* Enter on the row that has the focus, as GTK binds it. */
+static void
+press_enter_on_focus (GtkWindow *window)
+{
+  GtkWidget *widget = gtk_root_get_focus (GTK_ROOT (window));
+
+  while (widget != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkListItemWidget"))
+    widget = gtk_widget_get_parent (widget);
+  g_assert_nonnull (widget);
+  g_signal_emit_by_name (widget, "activate-keybinding");
+}
+
+static GtkWidget *
+find_result_row (GtkWidget *widget, const char *title)
+{
+  if (DESK_IS_RESULT_ROW (widget) && desk_result_row_get_item (DESK_RESULT_ROW (widget)) != NULL &&
+      g_strcmp0 (desk_result_item_get_title (desk_result_row_get_item (DESK_RESULT_ROW (widget))),
+                 title) == 0 &&
+      gtk_widget_get_child_visible (gtk_widget_get_parent (widget)))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_result_row (c, title);
+
+      if (found != NULL)
+        return found;
+    }
   return NULL;
 }
 
 static void
-preview_canned (DeskCannedPanel *panel, gint64 canned_id)
+test_knowledge_base_keys (void)
 {
-  GtkListBoxRow *row;
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskKnowledgePanel *panel = child (window, DESK_TYPE_WINDOW, "knowledge_panel");
+  GtkEditable        *search = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "search_entry");
+  GtkStack           *stack = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "stack");
+  DeskPreviewHeader  *header = child (panel, DESK_TYPE_KNOWLEDGE_PANEL, "article_header");
+  const char         *lost_phone = "Resetting 2FA when you have lost your phone";
+  g_autoptr (DeskResultItem) first = NULL;
+  GtkWidget *row;
+  guint      shown = 0;
+  int        position;
 
-  gtk_editable_set_text (child (panel, DESK_TYPE_CANNED_PANEL, "search_entry"), "");
-  row = canned_row (panel, canned_id);
+  WAIT_FOR (desk_store_count (app->store, DESK_STORE_COLLECTION_ARTICLES) >= 51);
+  gtk_editable_set_text (search, "");
+  open_chat (app, window, "Lost my phone",
+             "Hello, I lost my phone and now I cannot log in with two-factor authentication.");
+  WAIT_FOR (desk_knowledge_panel_get_top_suggestion (panel) != 0 &&
+            results_include (panel, lost_phone));
+  g_signal_connect (panel, "results-shown", G_CALLBACK (count_shown_cb), &shown);
+
+  /* A lone letter searches nothing: the suggestions stay, and are shown at
+   * once. */
+  gtk_editable_set_text (search, "w");
+  g_assert_cmpuint (shown, ==, 1);
+  g_assert_cmpstr (results_heading (panel), ==, "Suggested for This Conversation");
+  g_assert_true (results_include (panel, lost_phone));
+
+  /* Emptied (suggestions, at once), then typed (results, from a search). */
+  shown = 0;
+  gtk_editable_set_text (search, "withdrawal lim");
+  g_assert_cmpuint (shown, ==, 1);
+  WAIT_FOR (shown == 2);
+  g_assert_true (results_include (panel, "Withdrawal limits"));
+  g_assert_cmpstr (results_heading (panel), ==, "Articles");
+
+  /* A word being started, or a space, asks for the same articles: the
+   * results stay, shown at once. */
+  position = -1;
+  gtk_editable_insert_text (search, " l", -1, &position);
+  g_assert_cmpuint (shown, ==, 3);
+  position = -1;
+  gtk_editable_insert_text (search, " ", -1, &position);
+  g_assert_cmpuint (shown, ==, 4);
+  g_assert_cmpstr (results_heading (panel), ==, "Articles");
+  g_assert_true (results_include (panel, "Withdrawal limits"));
+
+  /* Back to a lone letter: the suggestions again, not the results of the
+   * longer text. */
+  gtk_editable_delete_text (search, 1, -1);
+  g_assert_cmpuint (shown, ==, 5);
+  g_assert_cmpstr (results_heading (panel), ==, "Suggested for This Conversation");
+  g_assert_true (results_include (panel, lost_phone));
+  g_assert_false (results_include (panel, "Withdrawal limits"));
+
+  /* Enter opens the first result, pressed before the results are in. */
+  gtk_editable_set_text (search, "withdrawal limits");
+  g_signal_emit_by_name (search, "activate");
+  WAIT_FOR (g_str_equal (gtk_stack_get_visible_child_name (stack), "article"));
+  first = desk_search_results_dup_first (results_of (panel));
+  g_assert_nonnull (first);
+  g_assert_cmpstr (desk_preview_header_get_title (header), ==, desk_result_item_get_title (first));
+  /* The header's back button goes back to the list. */
+  g_signal_emit_by_name (child (header, DESK_TYPE_PREVIEW_HEADER, "back_button"), "clicked");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "search");
+
+  /* Down goes from the search into the list, Enter opens the row. */
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (results_list_view (panel))));
+  /* Up on the first row goes back to the search, Down again into the list. */
+  g_assert_true (press_up_in (GTK_WIDGET (results_list_view (panel))));
+  g_assert_true (
+      gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (search)));
+  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  press_enter_on_focus (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "article");
+  g_assert_cmpstr (desk_preview_header_get_title (header), ==, desk_result_item_get_title (first));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "kb.back", NULL);
+
+  /* A row is named by its article's title, without the markup. */
+  row = find_result_row (GTK_WIDGET (results_of (panel)), desk_result_item_get_title (first));
   g_assert_nonnull (row);
-  g_signal_emit_by_name (child (panel, DESK_TYPE_CANNED_PANEL, "results_list"), "row-activated",
-                         row);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       desk_result_item_get_title (first));
+
+  g_signal_handlers_disconnect_by_func (panel, count_shown_cb, &shown);
+  gtk_editable_set_text (search, "");
+  stop_app (app, window);
+  g_steal_pointer (&app);
+}
+
+static void
+test_canned_keys (void)
+{
+  DeskWindow *window;
+  g_autoptr (DeskApplication) app = start_app (&window);
+  DeskCannedPanel *panel = child (window, DESK_TYPE_WINDOW, "canned_panel");
+  GtkEditable     *search = child (panel, DESK_TYPE_CANNED_PANEL, "search_entry");
+  GtkStack        *stack = child (panel, DESK_TYPE_CANNED_PANEL, "stack");
+  GtkTextBuffer   *buffer =
+      gtk_text_view_get_buffer (child (window, DESK_TYPE_WINDOW, "composer_view"));
+  g_autofree char *text = NULL;
+  GtkAdjustment   *adjustment;
+  guint            shown = 0;
+  int              position = -1;
+
+  WAIT_FOR (canned_count (app->store) >= 29);
+  open_chat (app, window, "Deposit missing", "My USDT deposit has not arrived yet.");
+  gtk_editable_set_text (search, "");
+  /* The suggestion comes first, marked. */
+  WAIT_FOR (desk_canned_panel_get_top_suggestion (panel) != 0 && first_is_suggestion (panel));
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+
+  /* Typing searches in a thread; the list follows, from its top. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (results_list_view (panel)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  g_signal_connect (panel, "results-shown", G_CALLBACK (count_shown_cb), &shown);
+  gtk_editable_set_text (search, "hello");
+  g_assert_cmpuint (shown, ==, 0);
+  WAIT_FOR (shown == 1);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_true (canned_listed (panel, canned_id_by_shortcut (app->store, "hello")));
+  g_assert_cmpint (desk_canned_panel_get_top_suggestion (panel), ==, 0);
+  /* A trailing space asks for the same replies: shown at once. */
+  gtk_editable_insert_text (search, " ", -1, &position);
+  g_assert_cmpuint (shown, ==, 2);
+
+  /* Enter inserts the first reply of the text typed, even before its
+   * results are in. */
+  set_text_with_cursor (buffer, "", 0);
+  gtk_editable_set_text (search, "looking into");
+  g_signal_emit_by_name (search, "activate");
+  WAIT_FOR (gtk_text_buffer_get_char_count (buffer) > 0);
+  text = buffer_text (buffer);
+  {
+    g_autoptr (DeskResultItem) first = desk_search_results_dup_first (results_of (panel));
+    g_autoptr (DeskCannedRecord) reply =
+        desk_store_load_canned (app->store, desk_result_item_get_id (first));
+
+    g_assert_cmpstr (reply->shortcut, ==, "looking-into-it");
+  }
+  g_assert_true (g_str_has_prefix (text, "Hi Mei,"));
+  g_clear_pointer (&text, g_free);
+
+  /* Down goes into the list; Enter on a row previews it. */
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  press_enter_on_focus (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "reply");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "canned.back", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
+
+  g_signal_handlers_disconnect_by_func (panel, count_shown_cb, &shown);
+  gtk_editable_set_text (search, "");
+  set_text_with_cursor (buffer, "", 0);
+  stop_app (app, window);
+  g_steal_pointer (&app);
 }
 
 static gboolean
@@ -466,7 +769,7 @@ test_canned_editing (void)
   }
 
   /* Edited from its preview. */
-  WAIT_FOR (canned_row (panel, id) != NULL);
+  WAIT_FOR (canned_listed (panel, id));
   preview_canned (panel, id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.edit", NULL));
   WAIT_FOR ((dialog = find_dialog ("Edit Canned Reply")) != NULL);
@@ -477,7 +780,7 @@ test_canned_editing (void)
   WAIT_FOR (has_shortcut (app->store, "card-topup"));
 
   /* Deleted, after a confirmation. */
-  WAIT_FOR (canned_row (panel, id) != NULL);
+  WAIT_FOR (canned_listed (panel, id));
   preview_canned (panel, id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "canned.delete", NULL));
   {
@@ -531,6 +834,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/UI/SidePanel/knowledge-base", test_knowledge_base);
   g_test_add_func ("/Desk/UI/SidePanel/canned-replies", test_canned_replies);
   g_test_add_func ("/Desk/UI/SidePanel/canned-editing", test_canned_editing);
+  g_test_add_func ("/Desk/UI/SidePanel/knowledge-base-keys", test_knowledge_base_keys);
+  g_test_add_func ("/Desk/UI/SidePanel/canned-keys", test_canned_keys);
   status = g_test_run ();
 
   quit_app ();

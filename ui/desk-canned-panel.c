@@ -12,37 +12,46 @@
 #include <glib/gi18n.h>
 
 #include "desk-canned-panel.h"
+#include "desk-canned-search.h"
 #include "desk-canned-template.h"
 #include "desk-drop-down.h"
+#include "desk-preview-header.h"
+#include "desk-search-results.h"
+#include "desk-store-private.h"
 
 #define N_SUGGESTIONS 1
-/* Rows are built anew at each keystroke: more than a screenful cost
- * frames (200 took up to 200 ms); the search narrows the rest. */
-#define MAX_ROWS 30
+/* The list view builds the rows in sight only; the search narrows the
+ * rest. */
+#define MAX_ROWS 200
 
 /* The side panel's "Canned Replies" page: the team's shared replies and the
  * agent's own, searchable, previewed with the open ticket's values filled
  * in, inserted at the composer's cursor. Gaps (a placeholder without a
- * value) stay visible as [name] so nothing goes out with a hole in it. */
+ * value) stay visible as [name] so nothing goes out with a hole in it.
+ *
+ * The list's queries run in DeskCannedSearch's thread, the newest one wins;
+ * text whose query is the one shown (a trailing space, a one-letter word
+ * being started) keeps the list and says so at once ("results-shown"). */
 struct _DeskCannedPanel
 {
   AdwBin parent_instance;
 
   /* Template widgets */
-  GtkStack       *stack;
-  GtkSearchEntry *search_entry;
-  GtkDropDown    *category_dropdown;
-  GtkStack       *results_stack;
-  GtkListBox     *results_list;
-  AdwStatusPage  *results_empty;
-  GtkLabel       *reply_title;
-  GtkLabel       *reply_meta;
-  GtkLabel       *reply_preview;
-  GtkLabel       *reply_gaps;
+  GtkStack          *stack;
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *category_dropdown;
+  DeskSearchResults *results;
+  DeskPreviewHeader *reply_header;
+  GtkLabel          *reply_preview;
+  GtkLabel          *reply_gaps;
 
   /* Owned */
   DeskStore        *store;
   DeskOutbox       *outbox;
+  DeskCannedSearch *search;
+  GCancellable     *cancellable;
+  char             *shown_key; /* what the list shows, as a query; NULL: nothing sure */
+  char             *running_key;
   GStrv             categories;
   DeskCannedRecord *reply; /* the one previewed */
   DeskTicketRecord *ticket;
@@ -50,6 +59,7 @@ struct _DeskCannedPanel
   gint64            user_id;
   gint64            top_suggestion;
   gboolean          is_lead;
+  gboolean          activate_when_shown;
 };
 
 G_DEFINE_FINAL_TYPE (DeskCannedPanel, desk_canned_panel, ADW_TYPE_BIN)
@@ -57,6 +67,7 @@ G_DEFINE_FINAL_TYPE (DeskCannedPanel, desk_canned_panel, ADW_TYPE_BIN)
 enum
 {
   INSERT_TEMPLATE,
+  RESULTS_SHOWN,
   N_SIGNALS
 };
 
@@ -88,49 +99,15 @@ describe (const DeskCannedRecord *reply)
   return text;
 }
 
-static GtkWidget *
-make_row (DeskCannedRecord *reply, gboolean suggested)
+static DeskResultItem *
+make_item (DeskCannedRecord *reply, gboolean suggested)
 {
   g_autofree char *meta = describe (reply);
-  GtkWidget       *row = gtk_list_box_row_new ();
-  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget       *label;
 
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-
-  if (suggested)
-    {
-      /* Translators: above the canned reply that best fits the customer's
-       * latest message; Alt+1 inserts it */
-      label = gtk_label_new (_ ("Suggested · Alt+1"));
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "caption-heading");
-      gtk_widget_add_css_class (label, "accent");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-
-  label = gtk_label_new (reply->title);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-
-  label = gtk_label_new (meta);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (box), label);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, reply->title,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (row), "canned-id", g_memdup2 (&reply->id, sizeof reply->id),
-                          g_free);
-
-  return row;
+  return desk_result_item_new (reply->id, reply->title, NULL, meta, NULL,
+                               /* Translators: above the canned reply that best fits the
+                                * customer's latest message; Alt+1 inserts it */
+                               suggested ? _ ("Suggested · Alt+1") : NULL);
 }
 
 static gboolean
@@ -153,71 +130,140 @@ selected_category (DeskCannedPanel *self)
 static void
 show_empty (DeskCannedPanel *self, const char *title, const char *description)
 {
-  adw_status_page_set_title (self->results_empty, title);
-  adw_status_page_set_description (self->results_empty, description);
-  gtk_stack_set_visible_child_name (self->results_stack, "empty");
+  desk_search_results_show_empty (self->results, title, description);
 }
 
-/* 2,000 replies are a small table: a query on the main thread is well
- * under a millisecond, so the list is rebuilt at each keystroke. */
+static void activate_first (DeskCannedPanel *self);
+
 static void
-reload (DeskCannedPanel *self)
+shown (DeskCannedPanel *self)
 {
-  g_autoptr (GPtrArray) replies = NULL;
-  g_autoptr (GPtrArray) suggested = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *category = selected_category (self);
-  GtkWidget       *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))) != NULL)
-    gtk_list_box_remove (self->results_list, child);
-  self->top_suggestion = 0;
-
-  if (self->store == NULL)
+  g_signal_emit (self, signals[RESULTS_SHOWN], 0,
+                 g_list_model_get_n_items (desk_search_results_get_model (self->results)));
+  if (self->activate_when_shown)
     {
-      show_empty (self, _ ("Canned Replies"),
-                  _ ("Your team’s ready-made answers appear here once you are connected."));
-      return;
+      self->activate_when_shown = FALSE;
+      activate_first (self);
     }
+}
 
-  /* The best reply for the customer's latest message comes first. */
-  if (!is_searching (self) && category == NULL && self->ticket != NULL)
-    {
-      g_autofree char *message =
-          desk_store_dup_last_customer_message (self->store, self->ticket->id);
-      g_autofree char *text = g_strjoin ("\n", self->ticket->subject ? self->ticket->subject : "",
-                                         message ? message : "", NULL);
+static void
+show_replies (DeskCannedPanel *self, GPtrArray *suggested, GPtrArray *replies, gboolean searching)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-      suggested = desk_store_suggest_canned (self->store, text, N_SUGGESTIONS);
-      for (guint i = 0; i < suggested->len; i++)
-        gtk_list_box_append (self->results_list, make_row (g_ptr_array_index (suggested, i), TRUE));
-      if (suggested->len > 0)
-        self->top_suggestion = ((DeskCannedRecord *) g_ptr_array_index (suggested, 0))->id;
-    }
-
-  replies = desk_store_find_canned (self->store,
-                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
-                                    category, MAX_ROWS, &error);
-  if (replies == NULL)
-    {
-      g_warning ("Could not read the canned replies: %s", error->message);
-      show_empty (self, _ ("Search Failed"),
-                  _ ("The canned replies could not be read. Restarting Agent Desk may help."));
-      return;
-    }
-
+  for (guint i = 0; i < suggested->len; i++)
+    g_ptr_array_add (items, make_item (g_ptr_array_index (suggested, i), TRUE));
   for (guint i = 0; i < replies->len; i++)
-    gtk_list_box_append (self->results_list, make_row (g_ptr_array_index (replies, i), FALSE));
+    g_ptr_array_add (items, make_item (g_ptr_array_index (replies, i), FALSE));
+  self->top_suggestion =
+      suggested->len > 0 ? ((DeskCannedRecord *) g_ptr_array_index (suggested, 0))->id : 0;
 
   if (replies->len > 0)
-    gtk_stack_set_visible_child_name (self->results_stack, "results");
-  else if (is_searching (self) || category != NULL)
+    desk_search_results_set_items (self->results, items);
+  else if (searching)
     show_empty (self, _ ("No Canned Replies Found"),
                 _ ("Try other words, look in every category, or create a reply of your own."));
   else
     show_empty (self, _ ("No Canned Replies Yet"),
                 _ ("Create one with the + button: a reply you write once and insert with a "
                    "/shortcut."));
+}
+
+static void
+cancel_search (DeskCannedPanel *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->running_key, g_free);
+}
+
+static void
+search_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (DeskCannedPanel) self = user_data;
+  g_autoptr (GPtrArray) replies = NULL;
+  g_autoptr (GPtrArray) suggested = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *category = NULL;
+
+  replies = desk_canned_search_run_finish (DESK_CANNED_SEARCH (object), result, &suggested, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+
+  if (replies == NULL)
+    {
+      g_warning ("Could not read the canned replies: %s", error->message);
+      g_clear_pointer (&self->running_key, g_free);
+      g_clear_pointer (&self->shown_key, g_free);
+      self->top_suggestion = 0;
+      self->activate_when_shown = FALSE;
+      show_empty (self, _ ("Search Failed"),
+                  _ ("The canned replies could not be read. Restarting Agent Desk may help."));
+      shown (self);
+      return;
+    }
+
+  /* The newest query: the text and the category ask for what it found. */
+  category = selected_category (self);
+  g_free (self->shown_key);
+  self->shown_key = g_steal_pointer (&self->running_key);
+  show_replies (self, suggested, replies, is_searching (self) || category != NULL);
+  shown (self);
+}
+
+/* The list for the search text and the category, with the best reply for
+ * the customer's latest message first while the search is empty. Runs in
+ * a thread; a query the same as the one shown keeps the list. */
+static void
+reload (DeskCannedPanel *self)
+{
+  g_autofree char *category = selected_category (self);
+  g_autofree char *match = NULL;
+  g_autofree char *key = NULL;
+  DeskCannedQuery  query = { 0 };
+
+  if (self->store == NULL || self->search == NULL)
+    {
+      cancel_search (self);
+      g_clear_pointer (&self->shown_key, g_free);
+      self->top_suggestion = 0;
+      show_empty (self, _ ("Canned Replies"),
+                  _ ("Your team’s ready-made answers appear here once you are connected."));
+      shown (self);
+      return;
+    }
+
+  query.text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  query.category = category;
+  query.limit = MAX_ROWS;
+  if (!is_searching (self) && category == NULL && self->ticket != NULL)
+    {
+      query.suggest_for_ticket = self->ticket->id;
+      query.ticket_subject = self->ticket->subject;
+      query.suggest_limit = N_SUGGESTIONS;
+    }
+
+  /* The store's own query for the text: the same finds the same replies. */
+  match = _desk_store_fts_query (query.text);
+  key = g_strdup_printf ("%s\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%d", match ? match : "",
+                         category ? category : "", query.suggest_for_ticket,
+                         match == NULL && is_searching (self));
+  if (g_strcmp0 (key, self->shown_key) == 0)
+    {
+      cancel_search (self);
+      shown (self);
+      return;
+    }
+  if (g_strcmp0 (key, self->running_key) == 0)
+    return;
+
+  cancel_search (self);
+  self->running_key = g_steal_pointer (&key);
+  self->cancellable = g_cancellable_new ();
+  desk_canned_search_run_async (self->search, &query, self->cancellable, search_done_cb,
+                                g_object_ref (self));
 }
 
 static void
@@ -245,13 +291,23 @@ search_changed_cb (DeskCannedPanel *self)
 }
 
 static void
-search_activate_cb (DeskCannedPanel *self)
+activate_first (DeskCannedPanel *self)
 {
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->results_list, 0);
+  g_autoptr (DeskResultItem) first = desk_search_results_dup_first (self->results);
 
   if (first != NULL)
-    desk_canned_panel_insert_reply (self,
-                                    *(gint64 *) g_object_get_data (G_OBJECT (first), "canned-id"));
+    desk_canned_panel_insert_reply (self, desk_result_item_get_id (first));
+}
+
+/* Enter inserts the first reply; typed before the list for the text is
+ * in, the first of that list. */
+static void
+search_activate_cb (DeskCannedPanel *self)
+{
+  if (self->cancellable != NULL)
+    self->activate_when_shown = TRUE;
+  else
+    activate_first (self);
 }
 
 static GHashTable *
@@ -323,8 +379,8 @@ show_reply (DeskCannedPanel *self, gint64 canned_id)
   markup = preview_markup (text, gaps);
   meta = describe (self->reply);
 
-  gtk_label_set_text (self->reply_title, self->reply->title);
-  gtk_label_set_text (self->reply_meta, meta);
+  desk_preview_header_set_title (self->reply_header, self->reply->title);
+  desk_preview_header_set_subtitle (self->reply_header, meta);
   gtk_label_set_markup (self->reply_preview, markup);
   gtk_widget_set_visible (GTK_WIDGET (self->reply_gaps), gaps->len > 0);
   gtk_label_set_text (self->reply_gaps,
@@ -336,9 +392,9 @@ show_reply (DeskCannedPanel *self, gint64 canned_id)
 }
 
 static void
-result_activated_cb (DeskCannedPanel *self, GtkListBoxRow *row)
+result_activated_cb (DeskCannedPanel *self, DeskResultItem *item)
 {
-  show_reply (self, *(gint64 *) g_object_get_data (G_OBJECT (row), "canned-id"));
+  show_reply (self, desk_result_item_get_id (item));
 }
 
 /* Inserting */
@@ -757,6 +813,15 @@ desk_canned_panel_set_services (DeskCannedPanel *self, DeskStore *store, DeskOut
 
   g_set_object (&self->store, store);
   g_set_object (&self->outbox, outbox);
+  g_clear_object (&self->search);
+  if (store != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      self->search = desk_canned_search_new (desk_store_get_path (store), &error);
+      if (self->search == NULL)
+        g_warning ("Could not open the cache to search the canned replies: %s", error->message);
+    }
   desk_canned_panel_refresh (self);
 }
 
@@ -797,6 +862,9 @@ desk_canned_panel_refresh (DeskCannedPanel *self)
   g_return_if_fail (DESK_IS_CANNED_PANEL (self));
 
   reload_categories (self);
+  /* What is shown, or on its way, may be out of date. */
+  g_clear_pointer (&self->shown_key, g_free);
+  cancel_search (self);
   reload (self);
   if (self->reply != NULL &&
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "reply") == 0)
@@ -830,10 +898,12 @@ desk_canned_panel_dispose (GObject *object)
 {
   DeskCannedPanel *self = DESK_CANNED_PANEL (object);
 
+  cancel_search (self);
   /* AdwBin holds the template's top widget as its child: it goes first,
    * or AdwBin would unparent it again. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), DESK_TYPE_CANNED_PANEL);
+  g_clear_object (&self->search);
   g_clear_object (&self->store);
   g_clear_object (&self->outbox);
 
@@ -849,6 +919,8 @@ desk_canned_panel_finalize (GObject *object)
   g_clear_pointer (&self->reply, desk_canned_record_free);
   g_clear_pointer (&self->ticket, desk_ticket_record_free);
   g_free (self->agent_name);
+  g_free (self->shown_key);
+  g_free (self->running_key);
 
   G_OBJECT_CLASS (desk_canned_panel_parent_class)->finalize (object);
 }
@@ -867,17 +939,20 @@ desk_canned_panel_class_init (DeskCannedPanelClass *klass)
   signals[INSERT_TEMPLATE] =
       g_signal_new ("insert-template", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ARRAY);
+  /* The list shows what the search text and the category ask for: the
+   * replies of a query that ended, or at once when the text needs no new
+   * query (for tests and benchmarks). */
+  signals[RESULTS_SHOWN] =
+      g_signal_new ("results-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/agentdesk/AgentDesk/ui/desk-canned-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, category_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, results_stack);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, results_list);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, results_empty);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_title);
-  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_meta);
+  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, results);
+  gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_header);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_preview);
   gtk_widget_class_bind_template_child (widget_class, DeskCannedPanel, reply_gaps);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -895,7 +970,10 @@ desk_canned_panel_class_init (DeskCannedPanelClass *klass)
 static void
 desk_canned_panel_init (DeskCannedPanel *self)
 {
+  g_type_ensure (DESK_TYPE_PREVIEW_HEADER);
+  g_type_ensure (DESK_TYPE_SEARCH_RESULTS);
   gtk_widget_init_template (GTK_WIDGET (self));
+  desk_search_results_attach_entry (self->results, GTK_WIDGET (self->search_entry));
   desk_drop_down_make_compact (self->category_dropdown);
   reload_categories (self);
   reload (self);

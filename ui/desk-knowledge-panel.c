@@ -17,31 +17,39 @@
 #include "desk-highlight.h"
 #include "desk-knowledge-panel.h"
 #include "desk-markdown.h"
+#include "desk-preview-header.h"
+#include "desk-search-results.h"
+#include "desk-store-private.h"
 
-/* The rows are built at each keystroke: ten fit in a frame's time. */
 #define N_RESULTS 10
 #define N_SUGGESTIONS 5
+/* The key of a search for suggestions; a text search's key is its FTS
+ * query, "" for none. */
+#define SUGGESTIONS_KEY "\x01suggestions"
 
 /* The side panel's "Knowledge Base" page: search as you type, suggestions
  * for the open conversation while the search is empty, and a preview of an
  * article with ways to put it into the reply. Searches run in
- * DeskArticleSearch's threads; the newest one wins. */
+ * DeskArticleSearch's threads; the newest one wins.
+ *
+ * A keystroke that cannot change the results starts no search: a lone
+ * letter (it would match most of the knowledge base) shows the
+ * suggestions, kept from their last search, and text whose search query is
+ * the one shown (a trailing space, a one-letter word being started) keeps
+ * the results. Either way "results-shown" tells at once that the list is
+ * what the text asks for. */
 struct _DeskKnowledgePanel
 {
   AdwBin parent_instance;
 
   /* Template widgets */
-  GtkStack       *stack;
-  GtkSearchEntry *search_entry;
-  GtkDropDown    *category_dropdown;
-  GtkDropDown    *language_dropdown;
-  GtkLabel       *results_heading;
-  GtkStack       *results_stack;
-  GtkListBox     *results_list;
-  AdwStatusPage  *results_empty;
-  GtkLabel       *article_title;
-  GtkLabel       *article_meta;
-  GtkLabel       *article_body;
+  GtkStack          *stack;
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *category_dropdown;
+  GtkDropDown       *language_dropdown;
+  DeskSearchResults *results;
+  DeskPreviewHeader *article_header;
+  GtkLabel          *article_body;
 
   /* Owned */
   DeskStore         *store;
@@ -55,6 +63,10 @@ struct _DeskKnowledgePanel
   char              *ticket_subject;
   gint64             top_suggestion;
   gint64             search_started; /* monotonic time of the running search */
+  GPtrArray         *suggestions;    /* DeskResultItems for the ticket, or NULL */
+  char              *shown_key;      /* of the search results shown, or NULL */
+  char              *running_key;    /* of the search under way, or NULL */
+  gboolean           activate_when_shown;
 };
 
 G_DEFINE_FINAL_TYPE (DeskKnowledgePanel, desk_knowledge_panel, ADW_TYPE_BIN)
@@ -92,88 +104,77 @@ selected_filter (GtkDropDown *dropdown, GStrv values)
   return g_strdup (values[selected - 1]);
 }
 
-static GtkWidget *
-make_result_row (DeskArticleHit *hit)
+static DeskResultItem *
+make_result_item (DeskArticleHit *hit)
 {
   g_autofree char *title = desk_highlight_to_pango (hit->title_marked);
   g_autofree char *snippet = desk_highlight_snippet_to_pango (hit->snippet);
   g_autofree char *meta = NULL;
-  GtkWidget       *row = gtk_list_box_row_new ();
-  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget       *label;
 
   meta = hit->category
              ? g_strdup_printf ("%s · %s", hit->category, locale_display_name (hit->locale))
              : g_strdup (locale_display_name (hit->locale));
 
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-
-  label = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (label), title);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-
-  label = gtk_label_new (meta);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (box), label);
-
-  label = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (label), snippet);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_lines (GTK_LABEL (label), 3);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), label);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, hit->title,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (row), "article-id", g_memdup2 (&hit->id, sizeof hit->id),
-                          g_free);
-
-  return row;
+  return desk_result_item_new (hit->id, hit->title, title, meta,
+                               snippet != NULL && *snippet != '\0' ? snippet : NULL, NULL);
 }
 
+/* One letter matches most of a knowledge base and is the slowest to rank:
+ * the list waits for the second (a Chinese character is a word of its own,
+ * and goes). */
+static gboolean
+is_lone_letter (const char *text)
+{
+  return g_utf8_strlen (text, -1) == 1 && g_unichar_isalnum (g_utf8_get_char (text)) &&
+         g_unichar_get_script (g_utf8_get_char (text)) != G_UNICODE_SCRIPT_HAN;
+}
+
+/* The suggestions show while the search is empty, or a lone letter. */
 static gboolean
 is_suggesting (DeskKnowledgePanel *self)
 {
-  return *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) == '\0';
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  return *text == '\0' || is_lone_letter (text);
 }
 
 static void
 show_empty (DeskKnowledgePanel *self, const char *title, const char *description)
 {
-  adw_status_page_set_title (self->results_empty, title);
-  adw_status_page_set_description (self->results_empty, description);
-  gtk_stack_set_visible_child_name (self->results_stack, "empty");
+  desk_search_results_show_empty (self->results, title, description);
 }
 
+static void activate_first (DeskKnowledgePanel *self);
+
+/* The list shows what the text asks for. */
 static void
-show_hits (DeskKnowledgePanel *self, GPtrArray *hits)
+shown (DeskKnowledgePanel *self)
 {
-  GtkWidget *child;
-  gboolean   suggesting = is_suggesting (self);
+  g_signal_emit (self, signals[RESULTS_SHOWN], 0,
+                 g_list_model_get_n_items (desk_search_results_get_model (self->results)));
+  if (self->activate_when_shown)
+    {
+      self->activate_when_shown = FALSE;
+      activate_first (self);
+    }
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))) != NULL)
-    gtk_list_box_remove (self->results_list, child);
-  for (guint i = 0; i < hits->len; i++)
-    gtk_list_box_append (self->results_list, make_result_row (g_ptr_array_index (hits, i)));
-
+/* Shows @items (DeskResultItems): the suggestions when @suggesting, else
+ * the results of a search. */
+static void
+show_items (DeskKnowledgePanel *self, GPtrArray *items, gboolean suggesting)
+{
   self->top_suggestion =
-      suggesting && hits->len > 0 ? ((DeskArticleHit *) g_ptr_array_index (hits, 0))->id : 0;
-  gtk_label_set_text (self->results_heading,
-                      suggesting ? _ ("Suggested for This Conversation") : _ ("Articles"));
-  gtk_widget_set_visible (GTK_WIDGET (self->results_heading), hits->len > 0);
+      suggesting && items->len > 0 ? desk_result_item_get_id (g_ptr_array_index (items, 0)) : 0;
+  if (suggesting)
+    g_clear_pointer (&self->shown_key, g_free);
+  desk_search_results_set_heading (self->results, items->len == 0 ? NULL
+                                                  : suggesting
+                                                      ? _ ("Suggested for This Conversation")
+                                                      : _ ("Articles"));
 
-  if (hits->len > 0)
-    gtk_stack_set_visible_child_name (self->results_stack, "results");
+  if (items->len > 0)
+    desk_search_results_set_items (self->results, items);
   else if (self->store != NULL &&
            desk_store_count (self->store, DESK_STORE_COLLECTION_ARTICLES) == 0)
     show_empty (self, _ ("The Knowledge Base Is Empty"),
@@ -190,7 +191,27 @@ show_hits (DeskKnowledgePanel *self, GPtrArray *hits)
                 _ ("Type a few words to find articles, or open a conversation for "
                    "suggestions."));
 
-  g_signal_emit (self, signals[RESULTS_SHOWN], 0, hits->len);
+  shown (self);
+}
+
+static GPtrArray *
+make_items (GPtrArray *hits)
+{
+  GPtrArray *items = g_ptr_array_new_full (hits->len, g_object_unref);
+
+  for (guint i = 0; i < hits->len; i++)
+    g_ptr_array_add (items, make_result_item (g_ptr_array_index (hits, i)));
+  return items;
+}
+
+/* What is shown no longer holds: the articles, the filters or the ticket
+ * changed. */
+static void
+forget_results (DeskKnowledgePanel *self)
+{
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_key, g_free);
+  g_clear_pointer (&self->running_key, g_free);
 }
 
 static void
@@ -198,60 +219,107 @@ search_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (DeskKnowledgePanel) self = user_data;
   g_autoptr (GPtrArray) hits = NULL;
+  g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *key = NULL;
 
   hits = desk_article_search_run_finish (DESK_ARTICLE_SEARCH (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_clear_object (&self->cancellable);
+  key = g_steal_pointer (&self->running_key);
 
   if (hits == NULL)
     {
       g_warning ("Knowledge-base search failed: %s", error->message);
+      forget_results (self);
+      self->activate_when_shown = FALSE;
+      desk_search_results_set_heading (self->results, NULL);
       show_empty (self, _ ("Search Failed"),
                   _ ("The knowledge base could not be searched. Restarting Agent Desk may help."));
+      shown (self);
       return;
     }
 
   g_debug ("Search answered in %.1f ms: %u articles, first %" G_GINT64_FORMAT,
            (g_get_monotonic_time () - self->search_started) / 1000.0, hits->len,
            hits->len ? ((DeskArticleHit *) g_ptr_array_index (hits, 0))->id : 0);
-  show_hits (self, hits);
+
+  /* The search that ends is the newest: the text and the filters ask for
+   * what it found. */
+  items = make_items (hits);
+  if (g_str_equal (key, SUGGESTIONS_KEY))
+    {
+      g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+      self->suggestions = g_ptr_array_ref (items);
+      show_items (self, items, TRUE);
+    }
+  else
+    {
+      show_items (self, items, FALSE);
+      g_free (self->shown_key);
+      self->shown_key = g_steal_pointer (&key);
+    }
 }
 
 static void
-run_search (DeskKnowledgePanel *self)
+cancel_search (DeskKnowledgePanel *self)
 {
-  g_autofree char *category = selected_filter (self->category_dropdown, self->categories);
-  g_autofree char *locale = selected_filter (self->language_dropdown, self->locales);
-  g_autofree char *suggestion_text = NULL;
-  DeskArticleQuery query = { 0 };
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->running_key, g_free);
+}
 
-  if (self->search == NULL)
+/* Shows what the search text and the filters ask for: from what is shown
+ * or kept when that is it, else from a search in a thread. */
+static void
+run_search (DeskKnowledgePanel *self)
+{
+  const char      *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *category = NULL;
+  g_autofree char *locale = NULL;
+  g_autofree char *suggestion_text = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  DeskArticleQuery query = { 0 };
+
+  if (self->search == NULL || (is_suggesting (self) && self->ticket_id == 0))
     {
-      g_autoptr (GPtrArray) none = g_ptr_array_new ();
-
-      show_hits (self, none);
+      cancel_search (self);
+      show_items (self, none, is_suggesting (self));
       return;
     }
 
-  query.category = category;
-  query.locale = locale;
-  query.prefer_locale = self->ticket_locale;
+  if (is_suggesting (self) && self->suggestions != NULL)
+    {
+      cancel_search (self);
+      show_items (self, self->suggestions, TRUE);
+      return;
+    }
 
+  if (is_suggesting (self))
+    key = g_strdup (SUGGESTIONS_KEY);
+  else
+    {
+      key = _desk_store_fts_query (text);
+      if (key == NULL)
+        key = g_strdup ("");
+    }
+
+  /* The same query finds the same articles. */
+  if (g_strcmp0 (key, self->shown_key) == 0)
+    {
+      cancel_search (self);
+      shown (self);
+      return;
+    }
+  if (g_strcmp0 (key, self->running_key) == 0)
+    return;
+
+  cancel_search (self);
   if (is_suggesting (self))
     {
       g_autofree char *message = NULL;
-
-      if (self->ticket_id == 0)
-        {
-          g_autoptr (GPtrArray) none = g_ptr_array_new ();
-
-          show_hits (self, none);
-          return;
-        }
 
       /* What the customer asks, in the subject and their latest words. */
       message = desk_store_dup_last_customer_message (self->store, self->ticket_id);
@@ -263,18 +331,17 @@ run_search (DeskKnowledgePanel *self)
     }
   else
     {
-      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-      /* One letter matches most of a knowledge base and is the slowest to
-       * rank: the list waits for the second (a Chinese character is a
-       * word of its own, and goes). */
-      if (g_utf8_strlen (text, -1) == 1 && g_unichar_isalnum (g_utf8_get_char (text)) &&
-          g_unichar_get_script (g_utf8_get_char (text)) != G_UNICODE_SCRIPT_HAN)
-        return;
       query.text = text;
       query.limit = N_RESULTS;
     }
 
+  category = selected_filter (self->category_dropdown, self->categories);
+  locale = selected_filter (self->language_dropdown, self->locales);
+  query.category = category;
+  query.locale = locale;
+  query.prefer_locale = self->ticket_locale;
+
+  self->running_key = g_steal_pointer (&key);
   self->cancellable = g_cancellable_new ();
   self->search_started = g_get_monotonic_time ();
   g_debug ("Searching for %zu bytes of text%s", strlen (query.text ? query.text : ""),
@@ -292,24 +359,34 @@ search_changed_cb (DeskKnowledgePanel *self)
 static void
 filters_changed_cb (DeskKnowledgePanel *self)
 {
+  forget_results (self);
   run_search (self);
 }
 
 static void
+activate_first (DeskKnowledgePanel *self)
+{
+  g_autoptr (DeskResultItem) first = desk_search_results_dup_first (self->results);
+
+  if (first != NULL)
+    desk_knowledge_panel_show_article (self, desk_result_item_get_id (first));
+}
+
+/* Enter opens the first result; typed before the results of the text are
+ * in, it opens the first of those. */
+static void
 search_activate_cb (DeskKnowledgePanel *self)
 {
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->results_list, 0);
-
-  if (first != NULL && gtk_stack_get_visible_child_name (self->results_stack) != NULL &&
-      g_str_equal (gtk_stack_get_visible_child_name (self->results_stack), "results"))
-    g_signal_emit_by_name (self->results_list, "row-activated", first);
+  if (self->cancellable != NULL)
+    self->activate_when_shown = TRUE;
+  else
+    activate_first (self);
 }
 
 static void
-result_activated_cb (DeskKnowledgePanel *self, GtkListBoxRow *row)
+result_activated_cb (DeskKnowledgePanel *self, DeskResultItem *item)
 {
-  desk_knowledge_panel_show_article (self,
-                                     *(gint64 *) g_object_get_data (G_OBJECT (row), "article-id"));
+  desk_knowledge_panel_show_article (self, desk_result_item_get_id (item));
 }
 
 static GtkStringList *
@@ -357,6 +434,7 @@ desk_knowledge_panel_set_services (DeskKnowledgePanel *self,
   g_set_object (&self->store, store);
   g_set_object (&self->search, search);
   reload_filters (self);
+  forget_results (self);
   run_search (self);
 }
 
@@ -370,6 +448,8 @@ desk_knowledge_panel_set_ticket (DeskKnowledgePanel *self, const DeskTicketRecor
   self->ticket_locale = ticket ? g_strdup (ticket->requester.locale) : NULL;
   g_free (self->ticket_subject);
   self->ticket_subject = ticket ? g_strdup (ticket->subject) : NULL;
+  /* Suggestions are the ticket's; results rank its language first. */
+  forget_results (self);
 
   if (is_suggesting (self))
     {
@@ -384,8 +464,8 @@ desk_knowledge_panel_refresh_suggestions (DeskKnowledgePanel *self)
   g_return_if_fail (DESK_IS_KNOWLEDGE_PANEL (self));
 
   reload_filters (self);
-  if (is_suggesting (self))
-    run_search (self);
+  forget_results (self);
+  run_search (self);
 }
 
 void
@@ -460,8 +540,8 @@ desk_knowledge_panel_show_article (DeskKnowledgePanel *self, gint64 article_id)
                                                     locale_display_name (self->article->locale))
                                  : g_strdup (locale_display_name (self->article->locale));
 
-  gtk_label_set_text (self->article_title, self->article->title);
-  gtk_label_set_text (self->article_meta, meta);
+  desk_preview_header_set_title (self->article_header, self->article->title);
+  desk_preview_header_set_subtitle (self->article_header, meta);
   gtk_label_set_markup (self->article_body, markup);
   gtk_stack_set_visible_child_name (self->stack, "article");
 }
@@ -541,8 +621,7 @@ desk_knowledge_panel_dispose (GObject *object)
 {
   DeskKnowledgePanel *self = DESK_KNOWLEDGE_PANEL (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  cancel_search (self);
   /* AdwBin holds the template's top widget as its child: it goes first,
    * or AdwBin would unparent it again. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -561,6 +640,9 @@ desk_knowledge_panel_finalize (GObject *object)
   g_strfreev (self->categories);
   g_strfreev (self->locales);
   g_clear_pointer (&self->article, desk_article_record_free);
+  g_clear_pointer (&self->suggestions, g_ptr_array_unref);
+  g_free (self->shown_key);
+  g_free (self->running_key);
   g_free (self->ticket_locale);
   g_free (self->ticket_subject);
 
@@ -579,7 +661,9 @@ desk_knowledge_panel_class_init (DeskKnowledgePanelClass *klass)
   /* Text for the reply, to go in at the composer's cursor. */
   signals[INSERT_TEXT] = g_signal_new ("insert-text", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* A search's results are in the list (for tests and benchmarks). */
+  /* The list shows what the search text and the filters ask for: the
+   * results of a search that ended, or at once when the text needs no
+   * new search (for tests and benchmarks). */
   signals[RESULTS_SHOWN] =
       g_signal_new ("results-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
@@ -590,12 +674,8 @@ desk_knowledge_panel_class_init (DeskKnowledgePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, language_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, results_heading);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, results_stack);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, results_list);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, results_empty);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_title);
-  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_meta);
+  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, results);
+  gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_header);
   gtk_widget_class_bind_template_child (widget_class, DeskKnowledgePanel, article_body);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
@@ -614,7 +694,10 @@ desk_knowledge_panel_class_init (DeskKnowledgePanelClass *klass)
 static void
 desk_knowledge_panel_init (DeskKnowledgePanel *self)
 {
+  g_type_ensure (DESK_TYPE_PREVIEW_HEADER);
+  g_type_ensure (DESK_TYPE_SEARCH_RESULTS);
   gtk_widget_init_template (GTK_WIDGET (self));
+  desk_search_results_attach_entry (self->results, GTK_WIDGET (self->search_entry));
   desk_drop_down_make_compact (self->category_dropdown);
   desk_drop_down_make_compact (self->language_dropdown);
   reload_filters (self);

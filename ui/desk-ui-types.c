@@ -13,7 +13,10 @@
 #include "desk-knowledge-panel.h"
 #include "desk-message-row.h"
 #include "desk-preferences-window.h"
+#include "desk-preview-header.h"
 #include "desk-resources.h"
+#include "desk-result-row.h"
+#include "desk-search-results.h"
 #include "desk-ui-types.h"
 #include "desk-ticket-controls.h"
 #include "desk-ticket-row.h"
@@ -38,6 +41,9 @@ desk_ui_ensure_types (void)
   g_type_ensure (DESK_TYPE_KNOWLEDGE_PANEL);
   g_type_ensure (DESK_TYPE_MESSAGE_ROW);
   g_type_ensure (DESK_TYPE_PREFERENCES_WINDOW);
+  g_type_ensure (DESK_TYPE_PREVIEW_HEADER);
+  g_type_ensure (DESK_TYPE_RESULT_ROW);
+  g_type_ensure (DESK_TYPE_SEARCH_RESULTS);
   g_type_ensure (DESK_TYPE_TICKET_CONTROLS);
   g_type_ensure (DESK_TYPE_TICKET_ROW);
   g_type_ensure (DESK_TYPE_VIEW_ROW);
