@@ -119,23 +119,12 @@ make_result_item (DeskArticleHit *hit)
                                snippet != NULL && *snippet != '\0' ? snippet : NULL, NULL);
 }
 
-/* One letter matches most of a knowledge base and is the slowest to rank:
- * the list waits for the second (a Chinese character is a word of its own,
- * and goes). */
-static gboolean
-is_lone_letter (const char *text)
-{
-  return g_utf8_strlen (text, -1) == 1 && g_unichar_isalnum (g_utf8_get_char (text)) &&
-         g_unichar_get_script (g_utf8_get_char (text)) != G_UNICODE_SCRIPT_HAN;
-}
-
-/* The suggestions show while the search is empty, or a lone letter. */
+/* The suggestions show while the search has nothing to look for: nothing
+ * typed, or a lone letter (see desk_store_text_starts_search()). */
 static gboolean
 is_suggesting (DeskKnowledgePanel *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-
-  return *text == '\0' || is_lone_letter (text);
+  return !desk_store_text_starts_search (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
