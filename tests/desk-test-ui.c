@@ -92,6 +92,20 @@ desk_test_init (int *argc, char ***argv)
   textdomain (GETTEXT_PACKAGE);
 
   g_test_init (argc, argv, NULL);
+
+  /* A session bus of the test's own: UI tests run side by side, and each
+   * registers the app's id and the notifications service on it. */
+  {
+    static GTestDBus *bus;
+    g_autofree char  *display = g_strdup (g_getenv ("DISPLAY"));
+
+    bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+    g_test_dbus_up (bus);
+    /* GTestDBus unsets it, against X11's autolaunch of a bus. */
+    if (display != NULL)
+      g_setenv ("DISPLAY", display, TRUE);
+  }
+
   gtk_init ();
   adw_init ();
 
