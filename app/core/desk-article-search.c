@@ -14,6 +14,7 @@
 #include "desk-fts-tokenizer.h"
 #include "desk-sqlite.h"
 #include "desk-store-private.h"
+#include "desk-thread.h"
 
 struct _DeskArticleSearch
 {
@@ -364,6 +365,7 @@ run_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
   GError    *error = NULL;
   GPtrArray *hits;
 
+  desk_thread_give_way ();
   hits = desk_article_search_run (source_object, &copy->query, cancellable, &error);
   if (hits == NULL)
     g_task_return_error (task, error);

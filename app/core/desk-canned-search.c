@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "desk-canned-search.h"
+#include "desk-thread.h"
 
 /* A DeskStore of its own on the cache, used by one thread at a time: the
  * queries are the store's, so they rank as everywhere else, and the main
@@ -127,6 +128,7 @@ run_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancell
   GError    *error = NULL;
   GPtrArray *replies;
 
+  desk_thread_give_way ();
   replies =
       desk_canned_search_run (source_object, &copy->query, &copy->suggested, cancellable, &error);
   if (replies == NULL)
