@@ -318,6 +318,40 @@ outbox_state_is (DeskStore *store, gint64 item_id, const char *state)
   return item != NULL && g_str_equal (item->state, state);
 }
 
+/* The count the sidebar shows beside view @view_id, -1 for none. */
+static gint64
+view_count (DeskWindow *window, const char *view_id)
+{
+  GtkListBox    *views = GTK_LIST_BOX (template_child (window, "views_list"));
+  GtkListBoxRow *row = find_view (views, view_id);
+  GtkWidget     *widget = row ? GTK_WIDGET (row) : NULL;
+
+  /* Depth first: the count is the row's only label of digits. */
+  while (widget != NULL)
+    {
+      if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+        {
+          const char *text = gtk_label_get_text (GTK_LABEL (widget));
+          guint64     count;
+
+          if (*text != '\0' && g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &count, NULL))
+            return (gint64) count;
+        }
+      if (gtk_widget_get_first_child (widget) != NULL)
+        widget = gtk_widget_get_first_child (widget);
+      else
+        {
+          while (widget != NULL && widget != GTK_WIDGET (row) &&
+                 gtk_widget_get_next_sibling (widget) == NULL)
+            widget = gtk_widget_get_parent (widget);
+          widget = (widget == NULL || widget == GTK_WIDGET (row))
+                       ? NULL
+                       : gtk_widget_get_next_sibling (widget);
+        }
+    }
+  return -1;
+}
+
 static void
 show_view (DeskWindow *window, const char *view_id)
 {
@@ -422,6 +456,7 @@ test_agent_day (void)
   GtkTextBuffer *buffer;
   DeskWindow    *window;
   gint64         chat_id;
+  gint64         chats_before;
   guint          status;
 
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
@@ -540,6 +575,7 @@ test_agent_day (void)
   }
 
   /* A customer's markup is shown as the characters they typed. */
+  WAIT_FOR ((chats_before = view_count (window, "live-chats")) >= 0);
   chat = desk_test_request_json (
       server, "POST", "/api/v1/public/chats", NULL,
       "{\"name\": \"Mallory <i>\", \"email\": \"m@example.com\", \"locale\": \"en\","
@@ -548,6 +584,8 @@ test_agent_day (void)
   g_assert_cmpuint (status, ==, 201);
   chat_id = json_object_get_int_member (json_node_get_object (chat), "chat_id");
   WAIT_FOR (in_cache (app->store, chat_id));
+  /* The sidebar counts it, the view not shown. */
+  WAIT_FOR (view_count (window, "live-chats") == chats_before + 1);
 
   /* The new chat notifies, its text escaped for the notification server. */
   {

@@ -1178,6 +1178,8 @@ static void
 tickets_changed_cb (DeskWindow *self, GArray *ids)
 {
   update_inbox_page (self);
+  /* A sync that fills the cache, a chat that comes: the views' counts follow. */
+  queue_update_counts (self);
 
   for (guint i = 0; self->ticket_id != 0 && i < ids->len; i++)
     if (g_array_index (ids, gint64, i) == self->ticket_id)
