@@ -217,3 +217,28 @@ desk_test_click_notification (GApplication *app, const char *id)
   g_action_group_activate_action (G_ACTION_GROUP (app), action + strlen ("app."), target);
   return TRUE;
 }
+
+/* The first widget under @root, @root included, depth first, that @match
+ * takes; with @visible_only, hidden widgets and all they hold are passed
+ * over. */
+GtkWidget *
+desk_test_find_widget (GtkWidget          *root,
+                       gboolean            visible_only,
+                       DeskTestWidgetMatch match,
+                       gconstpointer       data)
+{
+  if (visible_only && !gtk_widget_get_visible (root))
+    return NULL;
+  if (match (root, data))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = desk_test_find_widget (child, visible_only, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -21,6 +21,12 @@ void       desk_test_wait_for_draw (GtkWidget *widget);
 void       desk_test_save_screenshot (GtkWidget *widget, const char *filename);
 gboolean   desk_test_timed_out_cb (gpointer user_data);
 
+typedef gboolean (*DeskTestWidgetMatch) (GtkWidget *widget, gconstpointer data);
+GtkWidget *desk_test_find_widget (GtkWidget          *root,
+                                  gboolean            visible_only,
+                                  DeskTestWidgetMatch match,
+                                  gconstpointer       data);
+
 /* Runs the main loop until @condition holds (checked after each
  * iteration), then asserts it; fails after 15 s. */
 #define WAIT_FOR(condition)                                                                        \

@@ -121,35 +121,112 @@ in_cache (DeskStore *store, gint64 ticket_id)
   return ticket != NULL;
 }
 
+/* Widgets of the window, found as a person would look for them */
+
+static gboolean
+label_is_cb (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
 static gboolean
 label_shows (GtkWidget *widget, const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
+  return desk_test_find_widget (widget, FALSE, label_is_cb, text) != NULL;
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (label_shows (child, text))
-      return TRUE;
-
-  return FALSE;
+static gboolean
+label_starts_cb (GtkWidget *widget, gconstpointer prefix)
+{
+  return GTK_IS_LABEL (widget) &&
+         g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
 }
 
 /* A label on show under @widget whose text starts with @prefix. */
 static gboolean
 visible_label_starts (GtkWidget *widget, const char *prefix)
 {
-  if (!gtk_widget_get_visible (widget))
+  return desk_test_find_widget (widget, TRUE, label_starts_cb, prefix) != NULL;
+}
+
+static gboolean
+label_marks_cb (GtkWidget *widget, gconstpointer word)
+{
+  g_autofree char *markup = NULL;
+  g_autofree char *bold = NULL;
+
+  if (!GTK_IS_LABEL (widget) || !gtk_label_get_use_markup (GTK_LABEL (widget)))
     return FALSE;
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
-    return TRUE;
+  markup = g_utf8_strdown (gtk_label_get_label (GTK_LABEL (widget)), -1);
+  bold = g_strdup_printf ("<b>%s</b>", (const char *) word);
+  return strstr (markup, bold) != NULL;
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (visible_label_starts (child, prefix))
-      return TRUE;
+/* A label under @widget that shows @word (lower case) in bold. */
+static gboolean
+label_marks (GtkWidget *widget, const char *word)
+{
+  return desk_test_find_widget (widget, FALSE, label_marks_cb, word) != NULL;
+}
 
+typedef struct
+{
+  const char *text;
+  guint       n;
+} LabelCount;
+
+static gboolean
+count_label_cb (GtkWidget *widget, gconstpointer data)
+{
+  LabelCount *count = (LabelCount *) data;
+
+  count->n += label_is_cb (widget, count->text);
   return FALSE;
+}
+
+static guint
+count_labels (GtkWidget *widget, const char *text)
+{
+  LabelCount count = { text, 0 };
+
+  desk_test_find_widget (widget, FALSE, count_label_cb, &count);
+  return count.n;
+}
+
+static gboolean
+button_is_cb (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* A visible button labelled @label under @widget. */
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  return desk_test_find_widget (widget, TRUE, button_is_cb, label);
+}
+
+static gboolean
+ticket_row_is_cb (GtkWidget *widget, gconstpointer ticket_id)
+{
+  return DESK_IS_TICKET_ROW (widget) &&
+         desk_ticket_row_get_ticket_id (DESK_TICKET_ROW (widget)) == *(const gint64 *) ticket_id;
+}
+
+/* The row of @ticket_id in the inbox, if the list shows it. */
+static GtkWidget *
+find_ticket_row (GtkWidget *widget, gint64 ticket_id)
+{
+  return desk_test_find_widget (widget, FALSE, ticket_row_is_cb, &ticket_id);
+}
+
+static gboolean
+digits_cb (GtkWidget *widget, gconstpointer data)
+{
+  const char *text = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget)) : "";
+
+  return *text != '\0' && g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, NULL, NULL);
 }
 
 static gint64
@@ -250,58 +327,6 @@ find_message_dialog (void)
   return NULL;
 }
 
-/* A label under @widget that shows @word (lower case) in bold. */
-static gboolean
-label_marks (GtkWidget *widget, const char *word)
-{
-  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget)))
-    {
-      g_autofree char *markup = g_utf8_strdown (gtk_label_get_label (GTK_LABEL (widget)), -1);
-      g_autofree char *bold = g_strdup_printf ("<b>%s</b>", word);
-
-      if (strstr (markup, bold) != NULL)
-        return TRUE;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (label_marks (child, word))
-      return TRUE;
-
-  return FALSE;
-}
-
-static guint
-count_labels (GtkWidget *widget, const char *text)
-{
-  guint n = GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    n += count_labels (child, text);
-  return n;
-}
-
-/* A visible button labelled @label under @widget. */
-static GtkWidget *
-find_button (GtkWidget *widget, const char *label)
-{
-  if (!gtk_widget_get_visible (widget))
-    return NULL;
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *button = find_button (child, label);
-
-      if (button != NULL)
-        return button;
-    }
-  return NULL;
-}
-
 static guint
 outbox_attempts (DeskStore *store, gint64 item_id)
 {
@@ -318,38 +343,16 @@ outbox_state_is (DeskStore *store, gint64 item_id, const char *state)
   return item != NULL && g_str_equal (item->state, state);
 }
 
-/* The count the sidebar shows beside view @view_id, -1 for none. */
+/* The count the sidebar shows beside view @view_id, -1 for none: the row's
+ * only label of digits. */
 static gint64
 view_count (DeskWindow *window, const char *view_id)
 {
   GtkListBox    *views = GTK_LIST_BOX (template_child (window, "views_list"));
   GtkListBoxRow *row = find_view (views, view_id);
-  GtkWidget     *widget = row ? GTK_WIDGET (row) : NULL;
+  GtkWidget *label = row ? desk_test_find_widget (GTK_WIDGET (row), TRUE, digits_cb, NULL) : NULL;
 
-  /* Depth first: the count is the row's only label of digits. */
-  while (widget != NULL)
-    {
-      if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-        {
-          const char *text = gtk_label_get_text (GTK_LABEL (widget));
-          guint64     count;
-
-          if (*text != '\0' && g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &count, NULL))
-            return (gint64) count;
-        }
-      if (gtk_widget_get_first_child (widget) != NULL)
-        widget = gtk_widget_get_first_child (widget);
-      else
-        {
-          while (widget != NULL && widget != GTK_WIDGET (row) &&
-                 gtk_widget_get_next_sibling (widget) == NULL)
-            widget = gtk_widget_get_parent (widget);
-          widget = (widget == NULL || widget == GTK_WIDGET (row))
-                       ? NULL
-                       : gtk_widget_get_next_sibling (widget);
-        }
-    }
-  return -1;
+  return label ? g_ascii_strtoll (gtk_label_get_text (GTK_LABEL (label)), NULL, 10) : -1;
 }
 
 static void
@@ -360,25 +363,6 @@ show_view (DeskWindow *window, const char *view_id)
 
   g_assert_nonnull (row);
   g_signal_emit_by_name (views, "row-activated", row);
-}
-
-/* The row of @ticket_id in the inbox, if the list shows it. */
-static GtkWidget *
-find_ticket_row (GtkWidget *widget, gint64 ticket_id)
-{
-  if (DESK_IS_TICKET_ROW (widget) &&
-      desk_ticket_row_get_ticket_id (DESK_TICKET_ROW (widget)) == ticket_id)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *row = find_ticket_row (child, ticket_id);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
 }
 
 static gboolean
