@@ -17,6 +17,7 @@
 #include "desk-result-row.h"
 #include "desk-search-results.h"
 #include "desk-test-server.h"
+#include "desk-text-line.h"
 #include "desk-test-ui.h"
 #include "desk-window-private.h"
 
@@ -46,6 +47,9 @@ label_shows (GtkWidget *widget, const char *text)
 {
   if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
     return TRUE;
+  if (DESK_IS_TEXT_LINE (widget) &&
+      g_strcmp0 (desk_text_line_get_text (DESK_TEXT_LINE (widget)), text) == 0)
+    return TRUE;
 
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     if (label_shows (c, text))
@@ -60,6 +64,27 @@ static DeskSearchResults *
 results_of (gpointer panel)
 {
   return child (panel, G_OBJECT_TYPE (panel), "results");
+}
+
+static gboolean
+is_two_line_snippet (GtkWidget *widget, gconstpointer data)
+{
+  return DESK_IS_TEXT_LINE (widget) && desk_text_line_get_n_lines (DESK_TEXT_LINE (widget)) == 2;
+}
+
+/* A snippet that takes two lines has the room for them in its row: a row
+ * measured for one line would draw its second over the next row. */
+static void
+assert_snippets_fit (gpointer panel)
+{
+  GtkWidget *snippet =
+      desk_test_find_widget (GTK_WIDGET (results_of (panel)), TRUE, is_two_line_snippet, NULL);
+  GtkWidget *title;
+
+  g_assert_nonnull (snippet);
+  title = gtk_widget_get_prev_sibling (gtk_widget_get_prev_sibling (snippet));
+  g_assert_true (DESK_IS_TEXT_LINE (title));
+  g_assert_cmpint (gtk_widget_get_height (snippet), >=, 2 * gtk_widget_get_height (title) * 8 / 10);
 }
 
 static gboolean
@@ -106,6 +131,14 @@ static GtkListView *
 results_list_view (gpointer panel)
 {
   return child (results_of (panel), DESK_TYPE_SEARCH_RESULTS, "list_view");
+}
+
+/* Scrolls to the end of the list, where the next page of items comes. */
+static gboolean
+scroll_to_end (GtkAdjustment *adjustment)
+{
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  return TRUE;
 }
 
 static void
@@ -309,6 +342,7 @@ test_knowledge_base (void)
   /* The rows in sight are drawn, named for the article. */
   g_assert_true (
       label_shows (GTK_WIDGET (results_of (panel)), "Resetting 2FA when you have lost your phone"));
+  assert_snippets_fit (panel);
   desk_test_save_screenshot (GTK_WIDGET (window), "screenshot-knowledge-base.png");
 
   /* Search as you type, in English and in Chinese. */
@@ -647,8 +681,17 @@ test_canned_keys (void)
   WAIT_FOR (desk_canned_panel_get_top_suggestion (panel) != 0 && first_is_suggestion (panel));
   desk_test_wait_for_draw (GTK_WIDGET (window));
 
-  /* Typing searches in a thread; the list follows, from its top. */
+  /* The list is handed what it has room for; scrolled down, it gets all
+   * the replies. */
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (results_list_view (panel)));
+  g_assert_cmpuint (g_list_model_get_n_items (desk_search_results_get_model (results_of (panel))),
+                    <, canned_count (app->store));
+  WAIT_FOR (scroll_to_end (adjustment) && g_list_model_get_n_items (desk_search_results_get_model (
+                                              results_of (panel))) >= canned_count (app->store));
+  gtk_adjustment_set_value (adjustment, 0);
+  desk_test_wait_for_draw (GTK_WIDGET (window));
+
+  /* Typing searches in a thread; the list follows, from its top. */
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
   g_signal_connect (panel, "results-shown", G_CALLBACK (count_shown_cb), &shown);
@@ -819,6 +862,82 @@ test_canned_editing (void)
   g_steal_pointer (&app);
 }
 
+/* The lines of text in result rows: what a customer or an author wrote
+ * shows as written, markup given to them is drawn, never parsed from the
+ * text, and a snippet keeps to its lines. */
+static void
+test_result_text (void)
+{
+  GtkWidget       *window = gtk_window_new ();
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  DeskTextLine    *title = DESK_TEXT_LINE (desk_text_line_new (1, 30));
+  DeskTextLine    *snippet = DESK_TEXT_LINE (desk_text_line_new (2, 30));
+  g_autofree char *escaped = g_markup_escape_text ("<b>Refunds</b> & <span>returns</span>", -1);
+  g_autofree char *marked = g_strdup_printf ("%s: <b>bold</b>", escaped);
+  GString         *long_text = g_string_new (NULL);
+  int              one_line, two_lines;
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (title));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (snippet));
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 240, 300);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Text is text, markup is drawn. */
+  desk_text_line_set_text (title, "<i>Refunds</i> & returns");
+  g_assert_cmpstr (desk_text_line_get_text (title), ==, "<i>Refunds</i> & returns");
+  desk_text_line_set_markup (title, marked);
+  g_assert_cmpstr (desk_text_line_get_text (title), ==,
+                   "<b>Refunds</b> & <span>returns</span>: bold");
+  /* Markup that does not parse shows as it came. */
+  g_test_expect_message ("desk-text-line", G_LOG_LEVEL_WARNING, "*does not parse*");
+  desk_text_line_set_markup (title, "<b>unclosed & raw");
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (desk_text_line_get_text (title), ==, "<b>unclosed & raw");
+  /* Not even UTF-8: what can be read is shown. */
+  desk_text_line_set_text (title, "caf\xc3 cr\xc3\xa8me");
+  g_assert_true (g_str_has_prefix (desk_text_line_get_text (title), "caf"));
+  g_assert_true (g_str_has_suffix (desk_text_line_get_text (title), " crème"));
+  g_test_expect_message ("desk-text-line", G_LOG_LEVEL_WARNING, "*does not parse*");
+  desk_text_line_set_markup (title, "<b>caf\xc3</b>");
+  g_test_assert_expected_messages ();
+  g_assert_true (g_utf8_validate (desk_text_line_get_text (title), -1, NULL));
+
+  /* A snippet wraps to two lines at most, ended with "…". */
+  desk_text_line_set_markup (snippet, "Short");
+  desk_test_wait_for_draw (window);
+  one_line = gtk_widget_get_height (GTK_WIDGET (snippet));
+  g_assert_cmpuint (desk_text_line_get_n_lines (snippet), ==, 1);
+  for (guint i = 0; i < 60; i++)
+    g_string_append (long_text, "withdrawal ");
+  desk_text_line_set_markup (snippet, long_text->str);
+  desk_test_wait_for_draw (window);
+  two_lines = gtk_widget_get_height (GTK_WIDGET (snippet));
+  g_assert_cmpuint (desk_text_line_get_n_lines (snippet), ==, 2);
+  g_assert_true (desk_text_line_is_ellipsized (snippet));
+  g_assert_cmpint (two_lines, >, one_line);
+  /* Back to one line, the row is as short as before. */
+  desk_text_line_set_markup (snippet, "<b>Short</b> again");
+  desk_test_wait_for_draw (window);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (snippet)), ==, one_line);
+
+  /* The panel's width does not follow the text. */
+  {
+    int natural_short, natural_long;
+
+    gtk_widget_measure (GTK_WIDGET (title), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural_short,
+                        NULL, NULL);
+    desk_text_line_set_text (title, long_text->str);
+    gtk_widget_measure (GTK_WIDGET (title), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural_long,
+                        NULL, NULL);
+    g_assert_cmpint (natural_short, ==, natural_long);
+    g_assert_true (desk_text_line_is_ellipsized (title));
+  }
+
+  g_string_free (long_text, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -836,6 +955,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Desk/UI/SidePanel/canned-editing", test_canned_editing);
   g_test_add_func ("/Desk/UI/SidePanel/knowledge-base-keys", test_knowledge_base_keys);
   g_test_add_func ("/Desk/UI/SidePanel/canned-keys", test_canned_keys);
+  g_test_add_func ("/Desk/UI/SidePanel/result-text", test_result_text);
   status = g_test_run ();
 
   quit_app ();

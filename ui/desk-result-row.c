@@ -10,11 +10,13 @@
 #include "config.h"
 
 #include "desk-result-row.h"
+#include "desk-text-line.h"
 
 /* A row of a side panel's results: an optional badge ("Suggested"), the
  * title on one line, a line of details and up to two lines of snippet.
- * Every label is bounded in lines, so measuring a row costs the same
- * whatever the article says. set_item() only sets text, and nothing when
+ * Each is a DeskTextLine, bounded in lines, so measuring a row costs the
+ * same whatever the article says, and a row whose new text keeps its
+ * height is only drawn again. set_item() only sets text, and nothing when
  * the item shows the same.
  *
  * Built in code, not from a template: GTK 4.8's list view makes a new row
@@ -24,10 +26,10 @@ struct _DeskResultRow
 {
   GtkWidget parent_instance;
 
-  GtkLabel *badge_label;
-  GtkLabel *title_label;
-  GtkLabel *meta_label;
-  GtkLabel *snippet_label;
+  DeskTextLine *badge_line;
+  DeskTextLine *title_line;
+  DeskTextLine *meta_line;
+  DeskTextLine *snippet_line;
 
   /* Owned */
   DeskResultItem *item;
@@ -50,29 +52,26 @@ desk_result_row_get_item (DeskResultRow *self)
 }
 
 static void
-set_optional_markup (GtkLabel *label, const char *markup)
-{
-  gtk_widget_set_visible (GTK_WIDGET (label), markup != NULL);
-  if (markup != NULL && g_strcmp0 (gtk_label_get_label (label), markup) != 0)
-    gtk_label_set_markup (label, markup);
-}
-
-static void
 show_item (DeskResultRow *self)
 {
   DeskResultItem *item = self->item;
+  const char     *badge = desk_result_item_get_badge (item);
+  const char     *meta = desk_result_item_get_meta (item);
+  const char     *snippet = desk_result_item_get_snippet_markup (item);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->badge_label),
-                          desk_result_item_get_badge (item) != NULL);
-  if (desk_result_item_get_badge (item) != NULL)
-    gtk_label_set_text (self->badge_label, desk_result_item_get_badge (item));
+  gtk_widget_set_visible (GTK_WIDGET (self->badge_line), badge != NULL);
+  if (badge != NULL)
+    desk_text_line_set_text (self->badge_line, badge);
   if (desk_result_item_has_title_markup (item))
-    gtk_label_set_markup (self->title_label, desk_result_item_get_title_markup (item));
+    desk_text_line_set_markup (self->title_line, desk_result_item_get_title_markup (item));
   else
-    gtk_label_set_text (self->title_label, desk_result_item_get_title (item));
-  gtk_label_set_text (self->meta_label, desk_result_item_get_meta (item));
-  gtk_widget_set_visible (GTK_WIDGET (self->meta_label), desk_result_item_get_meta (item) != NULL);
-  set_optional_markup (self->snippet_label, desk_result_item_get_snippet_markup (item));
+    desk_text_line_set_text (self->title_line, desk_result_item_get_title (item));
+  gtk_widget_set_visible (GTK_WIDGET (self->meta_line), meta != NULL);
+  if (meta != NULL)
+    desk_text_line_set_text (self->meta_line, meta);
+  gtk_widget_set_visible (GTK_WIDGET (self->snippet_line), snippet != NULL);
+  if (snippet != NULL)
+    desk_text_line_set_markup (self->snippet_line, snippet);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   desk_result_item_get_title (item), -1);
 }
@@ -127,20 +126,18 @@ desk_result_row_class_init (DeskResultRowClass *klass)
   gtk_widget_class_set_css_name (widget_class, "deskresultrow");
 }
 
-static GtkLabel *
-add_label (DeskResultRow *self, const char *style, const char *more_style)
+static DeskTextLine *
+add_line (DeskResultRow *self, guint max_lines, const char *style, const char *more_style)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *line = desk_text_line_new (max_lines, 30);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (style != NULL)
-    gtk_widget_add_css_class (label, style);
+    gtk_widget_add_css_class (line, style);
   if (more_style != NULL)
-    gtk_widget_add_css_class (label, more_style);
-  gtk_widget_set_parent (label, GTK_WIDGET (self));
+    gtk_widget_add_css_class (line, more_style);
+  gtk_widget_set_parent (line, GTK_WIDGET (self));
 
-  return GTK_LABEL (label);
+  return DESK_TEXT_LINE (line);
 }
 
 static void
@@ -154,18 +151,11 @@ desk_result_row_init (DeskResultRow *self)
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
 
   /* "Suggested" */
-  self->badge_label = add_label (self, "caption-heading", "accent");
-  gtk_widget_set_visible (GTK_WIDGET (self->badge_label), FALSE);
-  self->title_label = add_label (self, "heading", NULL);
-  gtk_label_set_single_line_mode (self->title_label, TRUE);
-  self->meta_label = add_label (self, "caption", "dim-label");
-  gtk_label_set_single_line_mode (self->meta_label, TRUE);
+  self->badge_line = add_line (self, 1, "caption-heading", "accent");
+  gtk_widget_set_visible (GTK_WIDGET (self->badge_line), FALSE);
+  self->title_line = add_line (self, 1, "heading", NULL);
+  self->meta_line = add_line (self, 1, "caption", "dim-label");
   /* Two lines at most, wrapped within the row's width. */
-  self->snippet_label = add_label (self, NULL, NULL);
-  gtk_label_set_wrap (self->snippet_label, TRUE);
-  gtk_label_set_wrap_mode (self->snippet_label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_lines (self->snippet_label, 2);
-  gtk_label_set_width_chars (self->snippet_label, 20);
-  gtk_label_set_max_width_chars (self->snippet_label, 60);
-  gtk_widget_set_visible (GTK_WIDGET (self->snippet_label), FALSE);
+  self->snippet_line = add_line (self, 2, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->snippet_line), FALSE);
 }

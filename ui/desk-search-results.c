@@ -13,9 +13,12 @@
 #include "desk-search-results.h"
 
 /* GTK 4.8's list view builds a row for every item up to 200, in sight or
- * not: the items are handed to it a page at a time, the next page when the
- * list is scrolled near its end. A page is more than a tall panel shows. */
+ * not, and lays each out: the items are handed to it a page at a time, the
+ * next page when the list is scrolled near its end. A page is what the
+ * list has room for and a quarter more, by the height of the rows shown
+ * (PAGE_SIZE before any were). */
 #define PAGE_SIZE 25
+#define PAGE_SIZE_MIN 8
 
 /* The results half of a side-panel page, shared by the knowledge base and
  * the canned replies: a heading, a list view of DeskResultItems (only the
@@ -70,6 +73,22 @@ append_copies (DeskSearchResults *self, GPtrArray *items, guint from, guint n)
   g_list_store_splice (self->items, from, 0, copies->pdata, n);
 }
 
+static guint
+get_page_size (DeskSearchResults *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  guint          n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  double         row_height;
+
+  if (n_shown == 0 || gtk_adjustment_get_upper (adjustment) <= 0 ||
+      gtk_adjustment_get_page_size (adjustment) <= 0)
+    return PAGE_SIZE;
+
+  row_height = gtk_adjustment_get_upper (adjustment) / n_shown;
+  return CLAMP ((guint) (gtk_adjustment_get_page_size (adjustment) * 1.25 / row_height) + 2,
+                PAGE_SIZE_MIN, PAGE_SIZE);
+}
+
 /* Shows @items (DeskResultItem), a page at a time. The items shown are
  * copies, which change in place where the results differ: their rows
  * show the new text without being made anew (GTK 4.8's list view makes a
@@ -86,7 +105,7 @@ desk_search_results_set_items (DeskSearchResults *self, GPtrArray *items)
 
   model = G_LIST_MODEL (self->items);
   n_old = g_list_model_get_n_items (model);
-  n_new = MIN (items->len, PAGE_SIZE);
+  n_new = MIN (items->len, get_page_size (self));
 
   /* New results are read from the top. */
   if (n_old > 0 && n_new > 0)
@@ -251,7 +270,7 @@ scrolled_cb (DeskSearchResults *self, GtkAdjustment *adjustment)
           gtk_adjustment_get_upper (adjustment))
     return;
 
-  n_more = MIN (PAGE_SIZE, self->all_items->len - n_shown);
+  n_more = MIN (get_page_size (self), self->all_items->len - n_shown);
   append_copies (self, self->all_items, n_shown, n_more);
 }
 
