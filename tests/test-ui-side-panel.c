@@ -496,12 +496,13 @@ preview_canned (DeskCannedPanel *panel, gint64 canned_id)
   g_signal_emit_by_name (results_list_view (panel), "activate", result_position (panel, canned_id));
 }
 
-/* The Down key in a search entry, as its key controllers see it: the
- * panel's own is the one in the capture phase. */
+/* @keyval pressed in @widget, as its key controller in the capture phase
+ * sees it: the panels' own controllers for Down in the search entry and
+ * Up in the list are there. */
 static gboolean
-press_down_in (GtkWidget *entry)
+press_key_in (GtkWidget *widget, guint keyval)
 {
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (entry);
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
   gboolean handled = FALSE;
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
@@ -510,25 +511,7 @@ press_down_in (GtkWidget *entry)
 
       if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
           gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
-        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
-    }
-  return handled;
-}
-
-/* Up in the list, as its key controller in the capture phase sees it. */
-static gboolean
-press_up_in (GtkWidget *list_view)
-{
-  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (list_view);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
-          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
-        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Up, 0, 0, &handled);
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
     }
   return handled;
 }
@@ -634,14 +617,14 @@ test_knowledge_base_keys (void)
   /* Down goes from the search into the list, Enter opens the row. */
   desk_test_wait_for_draw (GTK_WIDGET (window));
   gtk_widget_grab_focus (GTK_WIDGET (search));
-  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  g_assert_true (press_key_in (GTK_WIDGET (search), GDK_KEY_Down));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          GTK_WIDGET (results_list_view (panel))));
   /* Up on the first row goes back to the search, Down again into the list. */
-  g_assert_true (press_up_in (GTK_WIDGET (results_list_view (panel))));
+  g_assert_true (press_key_in (GTK_WIDGET (results_list_view (panel)), GDK_KEY_Up));
   g_assert_true (
       gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (search)));
-  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  g_assert_true (press_key_in (GTK_WIDGET (search), GDK_KEY_Down));
   press_enter_on_focus (GTK_WINDOW (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "article");
   g_assert_cmpstr (desk_preview_header_get_title (header), ==, desk_result_item_get_title (first));
@@ -725,7 +708,7 @@ test_canned_keys (void)
   /* Down goes into the list; Enter on a row previews it. */
   desk_test_wait_for_draw (GTK_WIDGET (window));
   gtk_widget_grab_focus (GTK_WIDGET (search));
-  g_assert_true (press_down_in (GTK_WIDGET (search)));
+  g_assert_true (press_key_in (GTK_WIDGET (search), GDK_KEY_Down));
   press_enter_on_focus (GTK_WINDOW (window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "reply");
   gtk_widget_activate_action (GTK_WIDGET (panel), "canned.back", NULL);

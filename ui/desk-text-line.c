@@ -120,16 +120,11 @@ text_changed (DeskTextLine *self)
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static gboolean
-same_source (DeskTextLine *self, const char *source, gboolean is_markup)
-{
-  return self->source_is_markup == is_markup && g_strcmp0 (self->source, source) == 0;
-}
-
 /* Pango takes only UTF-8: what is not is shown with U+FFFD in its place. */
 static void
-set_layout_text (DeskTextLine *self, const char *text)
+set_layout_text (DeskTextLine *self, const char *text, PangoAttrList *attributes)
 {
+  pango_layout_set_attributes (self->layout, attributes);
   if (g_utf8_validate (text, -1, NULL))
     pango_layout_set_text (self->layout, text, -1);
   else
@@ -140,55 +135,50 @@ set_layout_text (DeskTextLine *self, const char *text)
     }
 }
 
-void
-desk_text_line_set_text (DeskTextLine *self, const char *text)
-{
-  g_return_if_fail (DESK_IS_TEXT_LINE (self));
-
-  if (text == NULL)
-    text = "";
-  if (same_source (self, text, FALSE))
-    return;
-
-  g_free (self->source);
-  self->source = g_strdup (text);
-  self->source_is_markup = FALSE;
-  pango_layout_set_attributes (self->layout, NULL);
-  set_layout_text (self, text);
-  text_changed (self);
-}
-
-void
-desk_text_line_set_markup (DeskTextLine *self, const char *markup)
+/* Shows @source, text or markup; nothing to do when it shows already. */
+static void
+set_source (DeskTextLine *self, const char *source, gboolean is_markup)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (PangoAttrList) attributes = NULL;
   g_autofree char *text = NULL;
 
-  g_return_if_fail (DESK_IS_TEXT_LINE (self));
-
-  if (markup == NULL)
-    markup = "";
-  if (same_source (self, markup, TRUE))
+  if (source == NULL)
+    source = "";
+  if (self->source_is_markup == is_markup && g_strcmp0 (self->source, source) == 0)
     return;
 
   g_free (self->source);
-  self->source = g_strdup (markup);
-  self->source_is_markup = TRUE;
-  if (g_utf8_validate (markup, -1, NULL) &&
-      pango_parse_markup (markup, -1, 0, &attributes, &text, NULL, &error))
-    {
-      pango_layout_set_attributes (self->layout, attributes);
-      pango_layout_set_text (self->layout, text, -1);
-    }
+  self->source = g_strdup (source);
+  self->source_is_markup = is_markup;
+  if (!is_markup)
+    set_layout_text (self, source, NULL);
+  else if (g_utf8_validate (source, -1, NULL) &&
+           pango_parse_markup (source, -1, 0, &attributes, &text, NULL, &error))
+    set_layout_text (self, text, attributes);
   else
     {
       g_warning ("Showing markup that does not parse as text: %s",
                  error ? error->message : "not UTF-8");
-      pango_layout_set_attributes (self->layout, NULL);
-      set_layout_text (self, markup);
+      set_layout_text (self, source, NULL);
     }
   text_changed (self);
+}
+
+void
+desk_text_line_set_text (DeskTextLine *self, const char *text)
+{
+  g_return_if_fail (DESK_IS_TEXT_LINE (self));
+
+  set_source (self, text, FALSE);
+}
+
+void
+desk_text_line_set_markup (DeskTextLine *self, const char *markup)
+{
+  g_return_if_fail (DESK_IS_TEXT_LINE (self));
+
+  set_source (self, markup, TRUE);
 }
 
 static int
